@@ -1,0 +1,52 @@
+# DealerCare — `make run` serves the demo, `make test` runs the whole suite.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+SYSTEM_PACKAGES := chromium fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format system-packages venv migrate demo serve bench bench-data clean
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	test -x $(VENV)/bin/uv || $(VENV)/bin/pip install -q uv
+	$(VENV)/bin/uv pip install -q --python $(PY) -r requirements.lock
+	touch $@
+
+venv: $(VENV)/.installed
+
+system-packages:
+	@if ! dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1; then \
+		echo "Installing system packages: $(SYSTEM_PACKAGES)"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	fi
+
+migrate: venv
+	$(PY) manage.py migrate --noinput -v0
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+run: system-packages demo
+	@echo "DealerCare on http://$(HOST):$(PORT)/ — log in as advisor@sh01 / dealercare-demo"
+	trap 'kill 0' EXIT; \
+	DEALERCARE_DEBUG=true $(PY) manage.py run_jobs & \
+	DEALERCARE_DEBUG=true $(PY) manage.py runserver --noreload $(HOST):$(PORT)
+
+lint: venv
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: system-packages venv lint
+	$(PY) manage.py makemigrations --check --dry-run -v0
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest
+
+clean:
+	rm -rf $(VENV) dealercare.sqlite3 staticfiles test-artifacts

@@ -1,0 +1,95 @@
+"""The JSON API at /api/v1/ (django-ninja). Docs at /api/docs, spec at /api/openapi.json."""
+
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Router, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+
+from dealercare.core.errors import DomainError
+from dealercare.core.services import api_token_issue, api_token_user
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token):
+        user = api_token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="DealerCare API",
+    version="1",
+    urls_namespace="api",
+    auth=BearerToken(),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    fields: dict[str, list[str]] = {}
+
+
+def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+    return {"code": code, "message": message, "fields": fields or {}}
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request, exc: NinjaValidationError):
+    fields: dict[str, list[str]] = {}
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "payload")]
+        fields.setdefault(".".join(loc) or "request", []).append(err.get("msg", ""))
+    body = error_body("invalid_input", _("Some fields are not valid."), fields)
+    return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request, exc):
+    body = error_body("not_authenticated", _("A valid bearer token is required."))
+    return api.create_response(request, body, status=401)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return api.create_response(request, error_body("http_error", str(exc)), status=exc.status_code)
+
+
+auth_router = Router(tags=["auth"])
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+
+
+class TokenOut(Schema):
+    token: str
+
+
+@auth_router.post(
+    "/token", auth=None, response={200: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+)
+def token_create(request, payload: TokenIn):
+    return {"token": api_token_issue(request=request, **payload.dict())}
+
+
+def _register_routers() -> None:
+    from dealercare.customers.api import router as customers_router
+    from dealercare.vehicles.api import router as vehicles_router
+
+    api.add_router("/v1/auth", auth_router)
+    api.add_router("/v1/customers", customers_router)
+    api.add_router("/v1/vehicles", vehicles_router)
+
+
+_register_routers()

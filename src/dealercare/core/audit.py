@@ -1,0 +1,143 @@
+"""The tamper-evident audit trail (R-SEC-4).
+
+Entries are appended by services inside their own transaction. Each dealer has its own
+chain: an entry's hash covers its content and the previous entry's hash, so an edited,
+inserted or deleted entry breaks the chain and :func:`audit_chain_verify` finds it.
+"""
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from dealercare.core.models import AuditChainHead, AuditEntry, Dealer
+
+
+def _plain(value):
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list | tuple | set):
+        return [_plain(v) for v in value]
+    if hasattr(value, "pk"):
+        return value.pk
+    return value
+
+
+def changes_between(
+    before: dict, after: dict, masks: dict[str, Callable[[str], str]] | None = None
+) -> dict[str, list]:
+    """Fields whose value differs, as ``{field: [old, new]}``, personal ones masked."""
+    masks = masks or {}
+    changed = {}
+    for field in sorted(set(before) | set(after)):
+        old, new = _plain(before.get(field)), _plain(after.get(field))
+        if old == new:
+            continue
+        mask = masks.get(field)
+        if mask:
+            old, new = mask(old or ""), mask(new or "")
+        changed[field] = [old, new]
+    return changed
+
+
+def _entry_hash(entry: AuditEntry) -> str:
+    payload = json.dumps(
+        {
+            "dealer": entry.dealer_id,
+            "seq": entry.seq,
+            "at": entry.created_at.isoformat(),
+            "actor": entry.actor_id,
+            "actor_name": entry.actor_name,
+            "action": entry.action,
+            "object_type": entry.object_type,
+            "object_id": entry.object_id,
+            "label": entry.object_label,
+            "customer": entry.customer_id,
+            "changes": entry.changes,
+            "prev": entry.prev_hash,
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    action: str
+    object_type: str
+    object_id: int | None
+    label: str = ""
+    customer_id: int | None = None
+    changes: dict | None = None
+
+
+def audit_record(*, actor, dealer: Dealer | None, event: AuditEvent) -> AuditEntry:
+    return audit_record_many(actor=actor, dealer=dealer, events=[event])[0]
+
+
+def audit_record_many(
+    *, actor, dealer: Dealer | None, events: Iterable[AuditEvent]
+) -> list[AuditEntry]:
+    """Append events to the dealer's chain. Must run inside the caller's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit entries are written inside the business transaction")
+    dealer_id = dealer.pk if dealer else None
+    AuditChainHead.objects.get_or_create(dealer_id=dealer_id)
+    head = AuditChainHead.objects.select_for_update().get(dealer_id=dealer_id)
+    now = timezone.now()
+    entries = []
+    for event in events:
+        entry = AuditEntry(
+            dealer_id=dealer_id,
+            seq=head.last_seq + 1,
+            created_at=now,
+            actor=actor if getattr(actor, "pk", None) else None,
+            actor_name=getattr(actor, "username", "") or "system",
+            action=event.action,
+            object_type=event.object_type,
+            object_id=event.object_id,
+            object_label=event.label[:200],
+            customer_id=event.customer_id,
+            changes=event.changes or {},
+            prev_hash=head.last_hash,
+        )
+        entry.entry_hash = _entry_hash(entry)
+        head.last_seq, head.last_hash = entry.seq, entry.entry_hash
+        entries.append(entry)
+    AuditEntry.objects.bulk_create(entries, batch_size=2000)
+    head.save(update_fields=["last_seq", "last_hash"])
+    return entries
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    seq: int
+    reason: str
+
+
+def audit_chain_verify(dealer: Dealer | None) -> list[ChainProblem]:
+    """Walk one dealer's chain and report every entry that was edited, removed or added."""
+    problems = []
+    expected_seq, prev_hash = 1, ""
+    entries = AuditEntry.objects.filter(dealer=dealer).order_by("seq")
+    for entry in entries.iterator(chunk_size=2000):
+        if entry.seq != expected_seq:
+            problems.append(ChainProblem(expected_seq, "missing"))
+        if entry.prev_hash != prev_hash:
+            problems.append(ChainProblem(entry.seq, "broken link"))
+        if _entry_hash(entry) != entry.entry_hash:
+            problems.append(ChainProblem(entry.seq, "altered"))
+        expected_seq, prev_hash = entry.seq + 1, entry.entry_hash
+    head = AuditChainHead.objects.filter(dealer=dealer).first()
+    if head and (head.last_seq, head.last_hash) != (expected_seq - 1, prev_hash):
+        problems.append(ChainProblem(head.last_seq, "missing at the end"))
+    return problems

@@ -1,0 +1,114 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dealercare.core.roles import Role
+
+
+class Brand(models.Model):
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("brand")
+
+    def __str__(self):
+        return self.name
+
+
+class Dealer(models.Model):
+    """A tenant: one authorised 4S store or used-car outlet of a brand."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="dealers")
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    city = models.CharField(_("city"), max_length=50, blank=True)
+    retention_years = models.PositiveSmallIntegerField(_("retention (years)"), default=5)
+
+    class Meta:
+        verbose_name = _("dealer")
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    """A member of staff. Dealer staff belong to one dealer; OEM analysts to a brand."""
+
+    dealer = models.ForeignKey(
+        Dealer, null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+    )
+    brand = models.ForeignKey(
+        Brand, null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("staff member")
+
+    @property
+    def display_name(self) -> str:
+        return self.first_name or self.username
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its SHA-256 is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+
+class TenantModel(models.Model):
+    """Every business row belongs to exactly one dealer (R-SEC-1)."""
+
+    dealer = models.ForeignKey(Dealer, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AuditChainHead(models.Model):
+    """The last link of one dealer's audit chain; locked while a new entry is appended."""
+
+    dealer = models.OneToOneField(Dealer, null=True, on_delete=models.PROTECT)
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="")
+
+
+class AuditEntry(models.Model):
+    """An append-only, hash-chained record of one change (R-SEC-4).
+
+    Personal values are masked before they get here. ``customer_id`` lets the customer's
+    timeline read the same rows.
+    """
+
+    dealer = models.ForeignKey(Dealer, null=True, on_delete=models.PROTECT, related_name="+")
+    seq = models.BigIntegerField()
+    created_at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=50)
+    object_type = models.CharField(max_length=50)
+    object_id = models.BigIntegerField(null=True)
+    object_label = models.CharField(max_length=200, blank=True)
+    customer_id = models.BigIntegerField(null=True)
+    changes = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["dealer", "seq"], name="audit_seq_per_dealer")
+        ]
+        indexes = [
+            models.Index(fields=["dealer", "customer_id", "-id"], name="audit_customer_timeline"),
+            models.Index(fields=["dealer", "object_type", "object_id"], name="audit_object"),
+            models.Index(fields=["dealer", "-id"], name="audit_dealer_recent"),
+        ]

@@ -1,0 +1,91 @@
+"""Roles (R-SEC-2) and the one table that says which role may do what.
+
+Services call :func:`require`; pages and the API therefore agree, and templates ask
+:func:`allows` which buttons to show.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dealercare.core.errors import PermissionDenied
+
+
+class Role(models.TextChoices):
+    DEALER_ADMIN = "admin", _("Dealer admin")
+    MANAGER = "manager", _("Manager")
+    SALES = "sales", _("Sales consultant")
+    ADVISOR = "advisor", _("Service advisor")
+    TECHNICIAN = "technician", _("Technician")
+    INSPECTOR = "inspector", _("Quality inspector")
+    PARTS = "parts", _("Parts clerk")
+    CSR = "csr", _("Customer-service agent")
+    INSURANCE = "insurance", _("Insurance specialist")
+    OEM_ANALYST = "oem", _("OEM analyst")
+
+
+class Action(models.TextChoices):
+    CUSTOMER_VIEW = "customer.view", _("View customers")
+    CUSTOMER_CREATE = "customer.create", _("Create customers")
+    CUSTOMER_UPDATE = "customer.update", _("Change customers")
+    CUSTOMER_DELETE = "customer.delete", _("Delete customers")
+    CUSTOMER_MERGE = "customer.merge", _("Merge duplicate customers")
+    CUSTOMER_REVEAL = "customer.reveal", _("Reveal personal data")
+    CUSTOMER_IMPORT = "customer.import", _("Import customers")
+    CUSTOMER_EXPORT = "customer.export", _("Export customers")
+    CONSENT_UPDATE = "consent.update", _("Record marketing consent")
+    VEHICLE_VIEW = "vehicle.view", _("View vehicles")
+    VEHICLE_CREATE = "vehicle.create", _("Create vehicles")
+    VEHICLE_UPDATE = "vehicle.update", _("Change vehicles")
+    VEHICLE_DELETE = "vehicle.delete", _("Delete vehicles")
+    MILEAGE_RECORD = "mileage.record", _("Record mileage")
+    AUDIT_VIEW = "audit.view", _("Read the audit log")
+    STAFF_MANAGE = "staff.manage", _("Manage staff accounts")
+    BRAND_AGGREGATES = "brand.aggregates", _("See aggregates across dealers")
+
+
+A = Action
+_CUSTOMER_DESK = {
+    A.CUSTOMER_VIEW,
+    A.CUSTOMER_CREATE,
+    A.CUSTOMER_UPDATE,
+    A.CUSTOMER_REVEAL,
+    A.CONSENT_UPDATE,
+    A.VEHICLE_VIEW,
+    A.VEHICLE_CREATE,
+    A.VEHICLE_UPDATE,
+    A.MILEAGE_RECORD,
+    A.AUDIT_VIEW,
+}
+_WORKSHOP = {A.CUSTOMER_VIEW, A.VEHICLE_VIEW, A.MILEAGE_RECORD}
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.DEALER_ADMIN: frozenset(set(Action) - {A.BRAND_AGGREGATES}),
+    Role.MANAGER: frozenset(
+        _CUSTOMER_DESK
+        | {A.CUSTOMER_DELETE, A.CUSTOMER_MERGE, A.CUSTOMER_IMPORT, A.CUSTOMER_EXPORT}
+        | {A.VEHICLE_DELETE}
+    ),
+    Role.SALES: frozenset(_CUSTOMER_DESK - {A.MILEAGE_RECORD}),
+    Role.ADVISOR: frozenset(_CUSTOMER_DESK | {A.CUSTOMER_MERGE}),
+    Role.TECHNICIAN: frozenset(_WORKSHOP),
+    Role.INSPECTOR: frozenset(_WORKSHOP),
+    Role.PARTS: frozenset({A.VEHICLE_VIEW}),
+    Role.CSR: frozenset(
+        {A.CUSTOMER_VIEW, A.CUSTOMER_UPDATE, A.CUSTOMER_REVEAL, A.CONSENT_UPDATE}
+        | {A.VEHICLE_VIEW, A.AUDIT_VIEW}
+    ),
+    Role.INSURANCE: frozenset(
+        {A.CUSTOMER_VIEW, A.CUSTOMER_REVEAL, A.VEHICLE_VIEW, A.VEHICLE_UPDATE}
+    ),
+    Role.OEM_ANALYST: frozenset({A.BRAND_AGGREGATES}),
+}
+
+
+def allows(user, action: str) -> bool:
+    role = getattr(user, "role", None)
+    return bool(role) and action in PERMISSIONS.get(role, frozenset())
+
+
+def require(user, action: str) -> None:
+    if not allows(user, action):
+        raise PermissionDenied()

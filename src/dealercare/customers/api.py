@@ -1,0 +1,119 @@
+from datetime import date
+
+from django.db.models import Prefetch
+from ninja import Query, Router, Schema, Status
+
+from dealercare.api import ErrorOut
+from dealercare.customers import selectors, services
+from dealercare.customers.models import Tag
+from dealercare.customers.schemas import (
+    ConsentIn,
+    ConsentOut,
+    CustomerIn,
+    CustomerOut,
+    CustomerPageOut,
+    CustomerUpdateIn,
+    MergeIn,
+    RevealIn,
+    RevealOut,
+    TimelinePageOut,
+)
+
+router = Router(tags=["customers"])
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+class CustomerQuery(Schema):
+    q: str = ""
+    grade: str = ""
+    tag: str = ""
+    make: str = ""
+    model: str = ""
+    service_due_before: date | None = None
+    page: int = 1
+    size: int = selectors.PAGE_SIZE
+
+
+def page_body(page) -> dict:
+    return {
+        "items": list(page.object_list),
+        "count": page.paginator.count,
+        "page": page.number,
+        "pages": page.paginator.num_pages,
+    }
+
+
+@router.get("", response={200: CustomerPageOut, **ERRORS})
+def customer_list(request, query: Query[CustomerQuery]):
+    filters = selectors.CustomerFilters(
+        q=query.q,
+        grade=query.grade,
+        tag=query.tag,
+        make=query.make,
+        model=query.model,
+        service_due_before=query.service_due_before,
+    )
+    customers = selectors.customer_list(actor=request.user, filters=filters).prefetch_related(
+        Prefetch("tags", queryset=Tag.objects.only("name"))
+    )
+    return page_body(selectors.paginate(customers, page=query.page, size=query.size))
+
+
+@router.post("", response={201: CustomerOut, **ERRORS})
+def customer_create(request, payload: CustomerIn):
+    data = services.CustomerInput(**payload.dict())
+    return Status(201, services.customer_create(actor=request.user, data=data))
+
+
+@router.get("/{int:customer_id}", response={200: CustomerOut, **ERRORS})
+def customer_read(request, customer_id: int):
+    return selectors.customer_get(actor=request.user, customer_id=customer_id)
+
+
+@router.put("/{int:customer_id}", response={200: CustomerOut, **ERRORS})
+def customer_update(request, customer_id: int, payload: CustomerUpdateIn):
+    customer = selectors.customer_get(actor=request.user, customer_id=customer_id)
+    values = payload.dict()
+    version = values.pop("version")
+    data = services.CustomerInput(**values)
+    return services.customer_update(
+        actor=request.user, customer=customer, data=data, version=version
+    )
+
+
+@router.delete("/{int:customer_id}", response={204: None, **ERRORS})
+def customer_delete(request, customer_id: int):
+    customer = selectors.customer_get(actor=request.user, customer_id=customer_id)
+    services.customer_delete(actor=request.user, customer=customer)
+    return Status(204, None)
+
+
+@router.post("/{int:customer_id}/merge", response={200: CustomerOut, **ERRORS})
+def customer_merge(request, customer_id: int, payload: MergeIn):
+    target = selectors.customer_get(actor=request.user, customer_id=customer_id)
+    duplicate = selectors.customer_get(actor=request.user, customer_id=payload.duplicate_id)
+    return services.customer_merge(actor=request.user, target=target, duplicate=duplicate)
+
+
+@router.post("/{int:customer_id}/reveal", response={200: RevealOut, **ERRORS})
+def customer_reveal(request, customer_id: int, payload: RevealIn):
+    customer = selectors.customer_get(actor=request.user, customer_id=customer_id)
+    value = services.customer_reveal(
+        actor=request.user, customer=customer, field_name=payload.field
+    )
+    return {"field": payload.field, "value": value}
+
+
+@router.post("/{int:customer_id}/consents", response={201: ConsentOut, **ERRORS})
+def consent_record(request, customer_id: int, payload: ConsentIn):
+    customer = selectors.customer_get(actor=request.user, customer_id=customer_id)
+    return Status(
+        201, services.consent_record(actor=request.user, customer=customer, **payload.dict())
+    )
+
+
+@router.get("/{int:customer_id}/timeline", response={200: TimelinePageOut, **ERRORS})
+def customer_timeline(request, customer_id: int, page: int = 1):
+    customer = selectors.customer_get(actor=request.user, customer_id=customer_id)
+    entries = selectors.customer_timeline(actor=request.user, customer=customer)
+    return page_body(selectors.paginate(entries, page=page))

@@ -1,0 +1,154 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dealercare.core.fields import EncryptedTextField
+from dealercare.core.models import TenantModel
+
+
+class Channel(models.TextChoices):
+    SMS = "sms", _("SMS")
+    WECHAT = "wechat", _("WeChat")
+    EMAIL = "email", _("Email")
+    PHONE = "phone", _("Phone call")
+
+
+class Grade(models.TextChoices):
+    A = "A", _("A — ready to buy")
+    B = "B", _("B — strong interest")
+    C = "C", _("C — some interest")
+    D = "D", _("D — cold")
+
+
+class Tag(TenantModel):
+    name = models.CharField(_("tag"), max_length=30)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["dealer", "name"], name="tag_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class Customer(TenantModel):
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Person")
+        COMPANY = "company", _("Company")
+
+    class Gender(models.TextChoices):
+        UNKNOWN = "", _("Not given")
+        MALE = "M", _("Male")
+        FEMALE = "F", _("Female")
+
+    class ContactTime(models.TextChoices):
+        ANY = "any", _("Any time")
+        MORNING = "morning", _("Morning (9–12)")
+        AFTERNOON = "afternoon", _("Afternoon (12–18)")
+        EVENING = "evening", _("Evening (18–21)")
+
+    class Source(models.TextChoices):
+        WALK_IN = "walk_in", _("Walk-in")
+        PHONE = "phone", _("Phone")
+        WEBSITE = "website", _("Website")
+        WECHAT = "wechat", _("WeChat")
+        REFERRAL = "referral", _("Referral")
+        EVENT = "event", _("Event / auto show")
+        IMPORT = "import", _("Import")
+        OTHER = "other", _("Other")
+
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.PERSON)
+    name = models.CharField(_("name"), max_length=100)
+    phone = EncryptedTextField(_("mobile"), blank=True)
+    phone_hmac = models.CharField(max_length=32, blank=True, editable=False)
+    phone_alt = EncryptedTextField(_("second phone"), blank=True)
+    phone_alt_hmac = models.CharField(max_length=32, blank=True, editable=False)
+    email = EncryptedTextField(_("email"), blank=True)
+    id_number = EncryptedTextField(_("ID number"), blank=True)
+    id_number_hmac = models.CharField(max_length=32, blank=True, editable=False)
+    address = EncryptedTextField(_("address"), blank=True)
+    birthday = models.DateField(_("birthday"), null=True, blank=True)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
+    preferred_channel = models.CharField(
+        _("preferred channel"), max_length=10, choices=Channel.choices, default=Channel.SMS
+    )
+    preferred_time = models.CharField(
+        _("preferred contact time"),
+        max_length=10,
+        choices=ContactTime.choices,
+        default=ContactTime.ANY,
+    )
+    interested_models = models.CharField(_("models of interest"), max_length=200, blank=True)
+    service_preferences = models.CharField(_("service preferences"), max_length=200, blank=True)
+    source = models.CharField(
+        _("source channel"), max_length=10, choices=Source.choices, default=Source.WALK_IN
+    )
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="customers")
+    referrer = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="referrals",
+        verbose_name=_("referred by"),
+    )
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["dealer", "phone_hmac"], name="customer_phone_idx"),
+            models.Index(fields=["dealer", "phone_alt_hmac"], name="customer_phone_alt_idx"),
+            models.Index(fields=["dealer", "id_number_hmac"], name="customer_id_number_idx"),
+            models.Index(
+                fields=["dealer", "name"],
+                name="customer_name_prefix_idx",
+                opclasses=["", "varchar_pattern_ops"],
+            ),
+            models.Index(fields=["dealer", "-id"], name="customer_recent_idx"),
+            models.Index(fields=["dealer", "grade", "-id"], name="customer_grade_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class RelatedPerson(TenantModel):
+    """Someone in the customer's archive who may receive reminders (seed 001)."""
+
+    class Relation(models.TextChoices):
+        FAMILY = "family", _("Family member")
+        FLEET = "fleet", _("Company fleet contact")
+        DRIVER = "driver", _("Usual driver")
+        OTHER = "other", _("Other")
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="related")
+    name = models.CharField(_("name"), max_length=100)
+    relation = models.CharField(_("relation"), max_length=10, choices=Relation.choices)
+    phone = EncryptedTextField(_("mobile"), blank=True)
+    receives_reminders = models.BooleanField(_("receives reminders"), default=False)
+
+
+class ConsentRecord(TenantModel):
+    """One consent decision for one channel. Rows are never changed: the newest one counts."""
+
+    class Source(models.TextChoices):
+        PAPER = "paper", _("Signed form")
+        PHONE = "phone", _("Phone call (recorded)")
+        PORTAL = "portal", _("Owner portal")
+        STAFF = "staff", _("In store, by staff")
+        IMPORT = "import", _("Import")
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="consents")
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    granted = models.BooleanField(_("granted"))
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["customer", "channel", "-id"], name="consent_latest_idx")]

@@ -1,0 +1,143 @@
+"""Reads of the customer archive, always scoped to the acting staff member's dealer."""
+
+import re
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.functions import Right
+
+from dealercare.core.access import get_for, scope_to_dealer
+from dealercare.core.models import AuditEntry
+from dealercare.core.roles import Action, require
+from dealercare.core.validators import normalize_plate, normalize_vin
+from dealercare.customers.models import Channel, ConsentRecord, Customer
+from dealercare.customers.services import phone_index
+from dealercare.vehicles.models import Vehicle
+
+MOBILE_QUERY = re.compile(r"^(\+?86|0086)?1\d{10}$")
+VIN_QUERY = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
+VIN_TAIL_QUERY = re.compile(r"^[A-HJ-NPR-Z0-9]{6}$")
+PLATE_QUERY = re.compile(r"^[\u4e00-\u9fff][A-Z][A-Z0-9]{4,6}[\u4e00-\u9fff]?$")
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class SearchKind:
+    kind: str
+    value: str
+
+
+def classify_query(q: str) -> SearchKind:
+    """Decide what one search box holds: a mobile, a plate, a VIN, the VIN's last six, a name."""
+    raw = q.strip()
+    compact = re.sub(r"[\s\-·]", "", raw).upper()
+    if MOBILE_QUERY.match(compact.lstrip("+")):
+        return SearchKind("phone", compact)
+    if PLATE_QUERY.match(compact):
+        return SearchKind("plate", normalize_plate(compact))
+    if VIN_QUERY.match(compact):
+        return SearchKind("vin", normalize_vin(compact))
+    if VIN_TAIL_QUERY.match(compact) and any(ch.isdigit() for ch in compact):
+        return SearchKind("vin_tail", compact)
+    return SearchKind("name", raw)
+
+
+def vehicles_matching(dealer_id: int, search: SearchKind) -> QuerySet | None:
+    vehicles = Vehicle.objects.filter(dealer_id=dealer_id)
+    if search.kind == "plate":
+        return vehicles.filter(plate=search.value)
+    if search.kind == "vin":
+        return vehicles.filter(vin=search.value)
+    if search.kind == "vin_tail":
+        return vehicles.annotate(vin_tail=Right("vin", 6)).filter(vin_tail=search.value)
+    return None
+
+
+def customers_matching(customers: QuerySet, dealer_id: int, q: str) -> QuerySet:
+    search = classify_query(q)
+    if search.kind == "phone":
+        digest = phone_index(search.value)
+        return customers.filter(phone_hmac=digest) | customers.filter(phone_alt_hmac=digest)
+    if search.kind == "name":
+        return customers.filter(name__startswith=search.value)
+    owners = vehicles_matching(dealer_id, search).values("owner_id")
+    return customers.filter(pk__in=owners)
+
+
+@dataclass(frozen=True)
+class CustomerFilters:
+    q: str = ""
+    grade: str = ""
+    tag: str = ""
+    make: str = ""
+    model: str = ""
+    service_due_before: object = None
+
+
+def customer_list(*, actor, filters: CustomerFilters) -> QuerySet:
+    require(actor, Action.CUSTOMER_VIEW)
+    customers = scope_to_dealer(actor, Customer.objects.filter(merged_into=None))
+    if filters.q.strip():
+        customers = customers_matching(customers, actor.dealer_id, filters.q)
+    if filters.grade:
+        customers = customers.filter(grade=filters.grade)
+    if filters.tag:
+        customers = customers.filter(tags__name=filters.tag)
+    vehicle_filter = {}
+    if filters.make:
+        vehicle_filter["make"] = filters.make
+    if filters.model:
+        vehicle_filter["model_name"] = filters.model
+    if filters.service_due_before:
+        vehicle_filter["next_maintenance_due__lte"] = filters.service_due_before
+    if vehicle_filter:
+        owned = Vehicle.objects.filter(
+            dealer_id=actor.dealer_id, owner_id=OuterRef("pk"), **vehicle_filter
+        )
+        customers = customers.filter(Exists(owned))
+    return customers.order_by("-id")
+
+
+def paginate(queryset: QuerySet, *, page: int, size: int = PAGE_SIZE) -> Page:
+    size = max(1, min(size, MAX_PAGE_SIZE))
+    return Paginator(queryset, size).get_page(page)
+
+
+def customer_get(*, actor, customer_id) -> Customer:
+    return get_for(
+        actor, Customer.objects.filter(merged_into=None), customer_id, action=Action.CUSTOMER_VIEW
+    )
+
+
+def customer_detail_get(*, actor, customer_id) -> Customer:
+    customer = get_for(
+        actor,
+        Customer.objects.select_related("referrer").prefetch_related("tags", "related"),
+        customer_id,
+        action=Action.CUSTOMER_VIEW,
+    )
+    return customer
+
+
+def customer_vehicles(*, actor, customer: Customer) -> QuerySet:
+    require(actor, Action.VEHICLE_VIEW)
+    return Vehicle.objects.filter(dealer_id=customer.dealer_id, owner=customer).order_by("-id")
+
+
+def customer_consents(*, customer: Customer) -> dict[str, ConsentRecord | None]:
+    """The current decision per channel: the newest record counts."""
+    latest: dict[str, ConsentRecord | None] = dict.fromkeys(Channel.values)
+    for record in customer.consents.order_by("channel", "-id"):
+        latest[record.channel] = latest[record.channel] or record
+    return latest
+
+
+def customer_timeline(*, actor, customer: Customer) -> QuerySet:
+    """Everything that happened to the customer, newest first — read from the audit trail,
+    including the records of customers merged into this one."""
+    ids = [customer.pk, *Customer.objects.filter(merged_into=customer).values_list("pk", flat=True)]
+    return AuditEntry.objects.filter(dealer_id=customer.dealer_id, customer_id__in=ids).order_by(
+        "-id"
+    )

@@ -1,0 +1,356 @@
+"""Every write to the customer archive: one function per business action, one transaction."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from dealercare.core import crypto
+from dealercare.core.audit import AuditEvent, audit_record, audit_record_many, changes_between
+from dealercare.core.cleaning import FieldErrors, clean_choice, clean_past_date, clean_text
+from dealercare.core.errors import BusinessRuleViolation, Conflict, NotFound, StaleVersion
+from dealercare.core.masking import (
+    mask_address,
+    mask_email,
+    mask_id_number,
+    mask_name,
+    mask_phone,
+)
+from dealercare.core.roles import Action, require
+from dealercare.core.validators import (
+    normalize_mobile,
+    validate_cn_mobile,
+    validate_email_address,
+    validate_id_number,
+)
+from dealercare.customers.models import Channel, ConsentRecord, Customer, Grade, Tag
+
+PERSONAL_FIELDS = ("phone", "phone_alt", "email", "id_number", "address")
+AUDIT_MASKS = {
+    "name": mask_name,
+    "phone": mask_phone,
+    "phone_alt": mask_phone,
+    "email": mask_email,
+    "id_number": mask_id_number,
+    "address": mask_address,
+    "birthday": lambda v: "****-**-**" if v else "",
+    "notes": lambda v: "…" if v else "",
+}
+PROFILE_FIELDS = (
+    "kind",
+    "name",
+    "phone",
+    "phone_alt",
+    "email",
+    "id_number",
+    "address",
+    "birthday",
+    "gender",
+    "preferred_channel",
+    "preferred_time",
+    "interested_models",
+    "service_preferences",
+    "source",
+    "grade",
+    "notes",
+)
+
+
+@dataclass
+class CustomerInput:
+    name: str
+    phone: str
+    kind: str = Customer.Kind.PERSON
+    phone_alt: str = ""
+    email: str = ""
+    id_number: str = ""
+    address: str = ""
+    birthday: date | None = None
+    gender: str = ""
+    preferred_channel: str = Channel.SMS
+    preferred_time: str = Customer.ContactTime.ANY
+    interested_models: str = ""
+    service_preferences: str = ""
+    source: str = Customer.Source.WALK_IN
+    grade: str = ""
+    notes: str = ""
+    tags: list[str] = field(default_factory=list)
+    referrer_id: int | None = None
+
+
+def phone_index(raw: str) -> str:
+    return crypto.blind_index("phone", normalize_mobile(raw)) if raw else ""
+
+
+def customer_clean(data: CustomerInput) -> dict:
+    """Validate every field and return the cleaned values; refuse with all errors at once."""
+    errors = FieldErrors()
+    clean: dict = {}
+    checks = {
+        "name": lambda v: clean_text(v, max_length=100, required=True),
+        "kind": lambda v: clean_choice(v, Customer.Kind.choices, required=True),
+        "phone": lambda v: validate_cn_mobile(clean_text(v, max_length=30, required=True)),
+        "phone_alt": lambda v: validate_cn_mobile(v) if (v or "").strip() else "",
+        "email": lambda v: validate_email_address(v) if (v or "").strip() else "",
+        "id_number": lambda v: validate_id_number(v) if (v or "").strip() else "",
+        "address": lambda v: clean_text(v, max_length=200),
+        "birthday": clean_past_date,
+        "gender": lambda v: clean_choice(v, Customer.Gender.choices),
+        "preferred_channel": lambda v: clean_choice(v, Channel.choices, required=True),
+        "preferred_time": lambda v: clean_choice(v, Customer.ContactTime.choices, required=True),
+        "interested_models": lambda v: clean_text(v, max_length=200),
+        "service_preferences": lambda v: clean_text(v, max_length=200),
+        "source": lambda v: clean_choice(v, Customer.Source.choices, required=True),
+        "grade": lambda v: clean_choice(v, Grade.choices),
+        "notes": lambda v: clean_text(v, max_length=2000, multiline=True),
+    }
+    for name, check in checks.items():
+        with errors.field(name):
+            clean[name] = check(getattr(data, name))
+    with errors.field("tags"):
+        clean["tags"] = sorted({clean_text(t, max_length=30) for t in data.tags} - {""})
+    errors.raise_if_any()
+    return clean
+
+
+def _snapshot(customer: Customer) -> dict:
+    values = {name: getattr(customer, name) for name in PROFILE_FIELDS}
+    values["referrer"] = customer.referrer_id
+    return values
+
+
+def _apply(customer: Customer, clean: dict) -> None:
+    for name in PROFILE_FIELDS:
+        setattr(customer, name, clean[name])
+    customer.phone_hmac = phone_index(customer.phone)
+    customer.phone_alt_hmac = phone_index(customer.phone_alt)
+    customer.id_number_hmac = crypto.blind_index("id", customer.id_number)
+
+
+def _resolve_referrer(actor, referrer_id: int | None, customer: Customer | None) -> int | None:
+    if referrer_id is None:
+        return None
+    referrer = Customer.objects.filter(
+        dealer_id=actor.dealer_id, pk=referrer_id, merged_into=None
+    ).first()
+    if referrer is None or (customer and referrer.pk == customer.pk):
+        raise Conflict(
+            _("The referrer must be another customer of this dealer."),
+            fields={"referrer_id": [_("Unknown customer.")]},
+            code="invalid_referrer",
+        )
+    return referrer.pk
+
+
+def _set_tags(customer: Customer, names: list[str]) -> None:
+    tags = []
+    for name in names:
+        tag, _created = Tag.objects.get_or_create(dealer_id=customer.dealer_id, name=name)
+        tags.append(tag)
+    customer.tags.set(tags)
+
+
+def customer_duplicates(*, dealer_id: int, clean: dict, exclude_id: int | None = None):
+    """Customers of the same dealer with the same mobile or ID number (R-CUS-4)."""
+    hashes = [phone_index(clean["phone"]), phone_index(clean.get("phone_alt", ""))]
+    hashes = [h for h in hashes if h]
+    candidates = Customer.objects.filter(dealer_id=dealer_id, merged_into=None)
+    by_phone = candidates.filter(phone_hmac__in=hashes) | candidates.filter(
+        phone_alt_hmac__in=hashes
+    )
+    found = list(by_phone.exclude(pk=exclude_id)[:5])
+    if clean.get("id_number"):
+        by_id = candidates.filter(id_number_hmac=crypto.blind_index("id", clean["id_number"]))
+        found += [c for c in by_id.exclude(pk=exclude_id)[:5] if c not in found]
+    return found
+
+
+class DuplicateCustomer(Conflict):
+    code = "duplicate_customer"
+    default_message = _(
+        "A customer with this mobile or ID number already exists. Open it, or merge the two."
+    )
+
+    def __init__(self, duplicates):
+        self.duplicate_ids = [c.pk for c in duplicates]
+        super().__init__(
+            fields={"phone": [_("Already used by customer #%s.") % self.duplicate_ids[0]]}
+        )
+
+    def as_dict(self) -> dict:
+        return super().as_dict() | {"duplicates": self.duplicate_ids}
+
+
+@transaction.atomic
+def customer_create(*, actor, data: CustomerInput, allow_duplicate: bool = False) -> Customer:
+    require(actor, Action.CUSTOMER_CREATE)
+    clean = customer_clean(data)
+    duplicates = customer_duplicates(dealer_id=actor.dealer_id, clean=clean)
+    if duplicates and not allow_duplicate:
+        raise DuplicateCustomer(duplicates)
+    customer = Customer(dealer_id=actor.dealer_id)
+    _apply(customer, clean)
+    customer.referrer_id = _resolve_referrer(actor, data.referrer_id, None)
+    customer.save()
+    _set_tags(customer, clean["tags"])
+    audit_record(
+        actor=actor,
+        dealer=actor.dealer,
+        event=_event(
+            "customer.create", customer, changes_between({}, _snapshot(customer), AUDIT_MASKS)
+        ),
+    )
+    return customer
+
+
+def _event(action: str, customer: Customer, changes: dict | None = None) -> AuditEvent:
+    return AuditEvent(
+        action=action,
+        object_type="customer",
+        object_id=customer.pk,
+        label=mask_name(customer.name),
+        customer_id=customer.pk,
+        changes=changes,
+    )
+
+
+def _lock_current(customer: Customer, version: int) -> Customer:
+    locked = Customer.objects.select_for_update().filter(pk=customer.pk).first()
+    if locked is None:
+        raise NotFound()
+    if locked.version != version:
+        raise StaleVersion()
+    return locked
+
+
+@transaction.atomic
+def customer_update(*, actor, customer: Customer, data: CustomerInput, version: int) -> Customer:
+    require(actor, Action.CUSTOMER_UPDATE)
+    clean = customer_clean(data)
+    customer = _lock_current(customer, version)
+    duplicates = customer_duplicates(dealer_id=actor.dealer_id, clean=clean, exclude_id=customer.pk)
+    if duplicates:
+        raise DuplicateCustomer(duplicates)
+    before = _snapshot(customer)
+    before_tags = sorted(customer.tags.values_list("name", flat=True))
+    _apply(customer, clean)
+    customer.referrer_id = _resolve_referrer(actor, data.referrer_id, customer)
+    customer.version += 1
+    customer.save()
+    _set_tags(customer, clean["tags"])
+    changes = changes_between(
+        before | {"tags": before_tags}, _snapshot(customer) | {"tags": clean["tags"]}, AUDIT_MASKS
+    )
+    audit_record(
+        actor=actor, dealer=actor.dealer, event=_event("customer.update", customer, changes)
+    )
+    return customer
+
+
+@transaction.atomic
+def customer_delete(*, actor, customer: Customer) -> None:
+    require(actor, Action.CUSTOMER_DELETE)
+    if customer.vehicles.exists():
+        raise BusinessRuleViolation(
+            _("This customer still owns vehicles. Transfer or delete the vehicles first."),
+            code="customer_has_vehicles",
+        )
+    event = _event(
+        "customer.delete", customer, changes_between(_snapshot(customer), {}, AUDIT_MASKS)
+    )
+    customer.tags.clear()
+    Customer.objects.filter(referrer=customer).update(referrer=None)
+    customer.delete()
+    audit_record(actor=actor, dealer=actor.dealer, event=event)
+
+
+@transaction.atomic
+def customer_reveal(*, actor, customer: Customer, field_name: str) -> str:
+    """Return one personal value in clear text and write the reveal to the audit log."""
+    require(actor, Action.CUSTOMER_REVEAL)
+    if field_name not in PERSONAL_FIELDS:
+        raise NotFound()
+    audit_record(
+        actor=actor,
+        dealer=actor.dealer,
+        event=_event("customer.reveal", customer, {field_name: ["***", "revealed"]}),
+    )
+    return getattr(customer, field_name)
+
+
+@transaction.atomic
+def consent_record(*, actor, customer: Customer, channel: str, granted: bool, source: str):
+    require(actor, Action.CONSENT_UPDATE)
+    errors = FieldErrors()
+    with errors.field("channel"):
+        clean_choice(channel, Channel.choices, required=True)
+    with errors.field("source"):
+        clean_choice(source, ConsentRecord.Source.choices, required=True)
+    errors.raise_if_any()
+    record = ConsentRecord.objects.create(
+        dealer_id=customer.dealer_id,
+        customer=customer,
+        channel=channel,
+        granted=granted,
+        source=source,
+        recorded_by=actor,
+    )
+    change = {f"consent.{channel}": [None, "granted" if granted else "withdrawn"]}
+    audit_record(actor=actor, dealer=actor.dealer, event=_event("consent.record", customer, change))
+    return record
+
+
+FILLABLE_ON_MERGE = ("phone_alt", "email", "id_number", "address", "birthday", "gender", "notes")
+
+
+@transaction.atomic
+def customer_merge(*, actor, target: Customer, duplicate: Customer) -> Customer:
+    """Fold a duplicate into the target. Nothing is lost: vehicles, ownership, consents,
+    related persons, tags and referrals move over, blank profile fields are filled from the
+    duplicate, and the duplicate's timeline stays readable from the target."""
+    require(actor, Action.CUSTOMER_MERGE)
+    if target.pk == duplicate.pk or duplicate.merged_into_id or target.merged_into_id:
+        raise BusinessRuleViolation(
+            _("Choose two different customers that are not merged already."), code="invalid_merge"
+        )
+    target, duplicate = (
+        Customer.objects.select_for_update().get(pk=target.pk),
+        Customer.objects.select_for_update().get(pk=duplicate.pk),
+    )
+    before = _snapshot(target)
+    for name in FILLABLE_ON_MERGE:
+        if not getattr(target, name) and getattr(duplicate, name):
+            setattr(target, name, getattr(duplicate, name))
+    if not target.phone_alt and duplicate.phone != target.phone:
+        target.phone_alt = duplicate.phone
+    target.phone_alt_hmac = phone_index(target.phone_alt)
+    target.id_number_hmac = crypto.blind_index("id", target.id_number)
+    target.version += 1
+    target.save()
+    target.tags.add(*duplicate.tags.all())
+    for related_name in ("vehicles", "ownerships", "consents", "related"):
+        getattr(duplicate, related_name).update(**_owner_field(related_name, target))
+    duplicate.referrals.exclude(pk=target.pk).update(referrer=target)
+    Customer.objects.filter(merged_into=duplicate).update(merged_into=target)
+    duplicate.merged_into = target
+    duplicate.version += 1
+    duplicate.save(update_fields=["merged_into", "version", "updated_at"])
+    merged = {"merged_customer": [None, duplicate.pk]}
+    audit_record_many(
+        actor=actor,
+        dealer=actor.dealer,
+        events=[
+            _event(
+                "customer.merge",
+                target,
+                changes_between(before, _snapshot(target), AUDIT_MASKS) | merged,
+            ),
+            _event("customer.merged_into", duplicate, {"merged_into": [None, target.pk]}),
+        ],
+    )
+    return target
+
+
+def _owner_field(related_name: str, target: Customer) -> dict:
+    return {"owner": target} if related_name == "vehicles" else {"customer": target}

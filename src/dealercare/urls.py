@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from dealercare.api import api
+
+urlpatterns = [
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("customers/", include("dealercare.customers.urls")),
+    path("vehicles/", include("dealercare.vehicles.urls")),
+    path("", include("dealercare.core.urls")),
+]

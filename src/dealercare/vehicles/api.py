@@ -1,0 +1,71 @@
+from datetime import date
+
+from ninja import Query, Router, Schema, Status
+
+from dealercare.customers.api import ERRORS, page_body
+from dealercare.customers.selectors import PAGE_SIZE, paginate
+from dealercare.vehicles import selectors, services
+from dealercare.vehicles.schemas import (
+    MileageIn,
+    MileageOut,
+    VehicleIn,
+    VehicleOut,
+    VehiclePageOut,
+    VehicleUpdateIn,
+)
+
+router = Router(tags=["vehicles"])
+
+
+class VehicleQuery(Schema):
+    q: str = ""
+    make: str = ""
+    model: str = ""
+    service_due_before: date | None = None
+    page: int = 1
+    size: int = PAGE_SIZE
+
+
+@router.get("", response={200: VehiclePageOut, **ERRORS})
+def vehicle_list(request, query: Query[VehicleQuery]):
+    filters = selectors.VehicleFilters(
+        q=query.q, make=query.make, model=query.model, service_due_before=query.service_due_before
+    )
+    vehicles = selectors.vehicle_list(actor=request.user, filters=filters)
+    return page_body(paginate(vehicles, page=query.page, size=query.size))
+
+
+@router.post("", response={201: VehicleOut, **ERRORS})
+def vehicle_create(request, payload: VehicleIn):
+    data = services.VehicleInput(**payload.dict())
+    return Status(201, services.vehicle_create(actor=request.user, data=data))
+
+
+@router.get("/{int:vehicle_id}", response={200: VehicleOut, **ERRORS})
+def vehicle_read(request, vehicle_id: int):
+    return selectors.vehicle_get(actor=request.user, vehicle_id=vehicle_id)
+
+
+@router.put("/{int:vehicle_id}", response={200: VehicleOut, **ERRORS})
+def vehicle_update(request, vehicle_id: int, payload: VehicleUpdateIn):
+    vehicle = selectors.vehicle_get(actor=request.user, vehicle_id=vehicle_id)
+    values = payload.dict()
+    version = values.pop("version")
+    data = services.VehicleInput(**values)
+    return services.vehicle_update(actor=request.user, vehicle=vehicle, data=data, version=version)
+
+
+@router.delete("/{int:vehicle_id}", response={204: None, **ERRORS})
+def vehicle_delete(request, vehicle_id: int):
+    vehicle = selectors.vehicle_get(actor=request.user, vehicle_id=vehicle_id)
+    services.vehicle_delete(actor=request.user, vehicle=vehicle)
+    return Status(204, None)
+
+
+@router.post("/{int:vehicle_id}/mileage", response={201: MileageOut, **ERRORS})
+def vehicle_mileage(request, vehicle_id: int, payload: MileageIn):
+    vehicle = selectors.vehicle_get(actor=request.user, vehicle_id=vehicle_id)
+    reading = services.vehicle_record_mileage(
+        actor=request.user, vehicle=vehicle, km=payload.km, read_on=payload.read_on
+    )
+    return Status(201, reading)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class VehiclesConfig(AppConfig):
+    name = "dealercare.vehicles"
+    label = "vehicles"
+    verbose_name = "Vehicles"

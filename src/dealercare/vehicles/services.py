@@ -1,0 +1,308 @@
+"""Every write to vehicles: one function per business action, one transaction each."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dealercare.core.audit import AuditEvent, audit_record, changes_between
+from dealercare.core.cleaning import FieldErrors, clean_past_date, clean_text
+from dealercare.core.errors import BusinessRuleViolation, Conflict, InvalidInput, StaleVersion
+from dealercare.core.roles import Action, require
+from dealercare.core.validators import validate_plate, validate_vin
+from dealercare.customers.models import Customer
+from dealercare.vehicles.maintenance import Schedule, next_maintenance
+from dealercare.vehicles.models import MileageReading, Ownership, Vehicle, VehicleModel
+
+MAX_ODOMETER_KM = 2_000_000
+DEFAULT_SCHEDULE = Schedule(every_km=10000, every_months=12, first_km=5000, first_months=6)
+VEHICLE_FIELDS = (
+    "vin",
+    "plate",
+    "make",
+    "model_name",
+    "year",
+    "colour",
+    "purchase_date",
+    "warranty_end",
+    "last_service_date",
+    "last_service_km",
+    "inspection_due",
+    "insurance_expiry",
+)
+
+
+@dataclass
+class VehicleInput:
+    vin: str
+    make: str
+    model_name: str
+    plate: str = ""
+    year: int | None = None
+    colour: str = ""
+    purchase_date: date | None = None
+    warranty_end: date | None = None
+    owner_id: int | None = None
+    current_km: int | None = None
+    last_service_date: date | None = None
+    last_service_km: int | None = None
+    inspection_due: date | None = None
+    insurance_expiry: date | None = None
+
+
+def _check_km(value: int | None) -> int | None:
+    if value is not None and not 0 <= value <= MAX_ODOMETER_KM:
+        raise ValidationError(
+            _("Odometer must be between 0 and %(max)s km.") % {"max": f"{MAX_ODOMETER_KM:,}"},
+            code="invalid_km",
+        )
+    return value
+
+
+def _check_year(value: int | None) -> int | None:
+    latest = timezone.localdate().year + 1
+    if value is not None and not 1950 <= value <= latest:
+        raise ValidationError(
+            _("Model year must be between 1950 and %(latest)s.") % {"latest": latest},
+            code="invalid_year",
+        )
+    return value
+
+
+def vehicle_clean(data: VehicleInput) -> dict:
+    errors = FieldErrors()
+    clean: dict = {}
+    checks = {
+        "vin": validate_vin,
+        "plate": lambda v: validate_plate(v) if (v or "").strip() else "",
+        "make": lambda v: clean_text(v, max_length=50, required=True),
+        "model_name": lambda v: clean_text(v, max_length=50, required=True),
+        "year": _check_year,
+        "colour": lambda v: clean_text(v, max_length=20),
+        "purchase_date": lambda v: clean_past_date(v, earliest=date(1950, 1, 1)),
+        "warranty_end": lambda v: v,
+        "current_km": _check_km,
+        "last_service_date": lambda v: clean_past_date(v, earliest=date(1950, 1, 1)),
+        "last_service_km": _check_km,
+        "inspection_due": lambda v: v,
+        "insurance_expiry": lambda v: v,
+    }
+    for name, check in checks.items():
+        with errors.field(name):
+            clean[name] = check(getattr(data, name))
+    purchase, warranty_end = clean.get("purchase_date"), clean.get("warranty_end")
+    if purchase and warranty_end and warranty_end < purchase:
+        errors.add("warranty_end", _("The warranty cannot end before the purchase date."))
+    errors.raise_if_any()
+    return clean
+
+
+class DuplicateVehicle(Conflict):
+    code = "duplicate_vehicle"
+    default_message = _("A vehicle with this VIN is already on file. Open it instead.")
+
+    def __init__(self, existing: Vehicle):
+        self.existing_id = existing.pk
+        super().__init__(fields={"vin": [_("Already on file as vehicle #%s.") % existing.pk]})
+
+    def as_dict(self) -> dict:
+        return super().as_dict() | {"duplicates": [self.existing_id]}
+
+
+def _owner(actor, owner_id: int | None) -> Customer | None:
+    if owner_id is None:
+        return None
+    owner = Customer.objects.filter(
+        dealer_id=actor.dealer_id, pk=owner_id, merged_into=None
+    ).first()
+    if owner is None:
+        raise InvalidInput(fields={"owner_id": [_("Unknown customer.")]})
+    return owner
+
+
+def _event(action: str, vehicle: Vehicle, changes: dict | None = None) -> AuditEvent:
+    return AuditEvent(
+        action=action,
+        object_type="vehicle",
+        object_id=vehicle.pk,
+        label=str(vehicle),
+        customer_id=vehicle.owner_id,
+        changes=changes,
+    )
+
+
+def _snapshot(vehicle: Vehicle) -> dict:
+    return {name: getattr(vehicle, name) for name in VEHICLE_FIELDS} | {"owner": vehicle.owner_id}
+
+
+def _catalogue_model(dealer, make: str, model_name: str) -> VehicleModel | None:
+    return VehicleModel.objects.filter(brand_id=dealer.brand_id, make=make, name=model_name).first()
+
+
+def vehicle_replan(vehicle: Vehicle) -> None:
+    """Recompute the next maintenance from the schedule and the readings."""
+    model = vehicle.catalogue_model
+    schedule = (
+        Schedule(
+            model.maintenance_km,
+            model.maintenance_months,
+            model.first_maintenance_km,
+            model.first_maintenance_months,
+        )
+        if model
+        else DEFAULT_SCHEDULE
+    )
+    readings = (
+        list(vehicle.readings.order_by("read_on", "id").values_list("read_on", "km"))
+        if vehicle.pk
+        else []
+    )
+    plan = next_maintenance(
+        schedule=schedule,
+        purchase_date=vehicle.purchase_date,
+        last_service_date=vehicle.last_service_date,
+        last_service_km=vehicle.last_service_km,
+        readings=readings,
+    )
+    vehicle.next_maintenance_due, vehicle.next_maintenance_km = plan.due, plan.due_km
+
+
+def _add_reading(actor, vehicle: Vehicle, km: int, read_on: date, source: str) -> MileageReading:
+    latest = vehicle.readings.order_by("-km").first()
+    if latest and km < latest.km:
+        raise InvalidInput(
+            _("The odometer cannot go backwards."),
+            fields={
+                "km": [
+                    _("%(km)s km is lower than the %(last)s km read on %(day)s.")
+                    % {"km": km, "last": latest.km, "day": latest.read_on.isoformat()}
+                ]
+            },
+            code="mileage_lower_than_before",
+        )
+    reading = MileageReading.objects.create(
+        dealer_id=vehicle.dealer_id,
+        vehicle=vehicle,
+        km=km,
+        read_on=read_on,
+        source=source,
+        recorded_by=actor,
+    )
+    vehicle.current_km = km
+    return reading
+
+
+@transaction.atomic
+def vehicle_create(*, actor, data: VehicleInput) -> Vehicle:
+    require(actor, Action.VEHICLE_CREATE)
+    clean = vehicle_clean(data)
+    owner = _owner(actor, data.owner_id)
+    existing = Vehicle.objects.filter(dealer_id=actor.dealer_id, vin=clean["vin"]).first()
+    if existing:
+        raise DuplicateVehicle(existing)
+    vehicle = Vehicle(dealer_id=actor.dealer_id, owner=owner)
+    for name in VEHICLE_FIELDS:
+        setattr(vehicle, name, clean[name])
+    vehicle.catalogue_model = _catalogue_model(actor.dealer, vehicle.make, vehicle.model_name)
+    vehicle.save()
+    if owner:
+        Ownership.objects.create(
+            dealer_id=vehicle.dealer_id,
+            vehicle=vehicle,
+            customer=owner,
+            start_date=vehicle.purchase_date or timezone.localdate(),
+        )
+    if clean["current_km"] is not None:
+        _add_reading(actor, vehicle, clean["current_km"], timezone.localdate(), "staff")
+    vehicle_replan(vehicle)
+    vehicle.save()
+    changes = changes_between({}, _snapshot(vehicle))
+    audit_record(actor=actor, dealer=actor.dealer, event=_event("vehicle.create", vehicle, changes))
+    return vehicle
+
+
+def _lock_current(vehicle: Vehicle, version: int) -> Vehicle:
+    locked = (
+        Vehicle.objects.select_for_update().select_related("catalogue_model").get(pk=vehicle.pk)
+    )
+    if locked.version != version:
+        raise StaleVersion()
+    return locked
+
+
+def _transfer(vehicle: Vehicle, new_owner: Customer | None, on: date) -> None:
+    vehicle.ownerships.filter(end_date=None).update(end_date=on)
+    if new_owner:
+        Ownership.objects.create(
+            dealer_id=vehicle.dealer_id, vehicle=vehicle, customer=new_owner, start_date=on
+        )
+    vehicle.owner = new_owner
+
+
+@transaction.atomic
+def vehicle_update(*, actor, vehicle: Vehicle, data: VehicleInput, version: int) -> Vehicle:
+    require(actor, Action.VEHICLE_UPDATE)
+    clean = vehicle_clean(data)
+    owner = _owner(actor, data.owner_id)
+    vehicle = _lock_current(vehicle, version)
+    clash = Vehicle.objects.filter(dealer_id=vehicle.dealer_id, vin=clean["vin"]).exclude(
+        pk=vehicle.pk
+    )
+    if clash.exists():
+        raise DuplicateVehicle(clash.first())
+    before = _snapshot(vehicle)
+    for name in VEHICLE_FIELDS:
+        setattr(vehicle, name, clean[name])
+    if owner != vehicle.owner:
+        _transfer(vehicle, owner, timezone.localdate())
+    if clean["current_km"] is not None and clean["current_km"] != vehicle.current_km:
+        _add_reading(actor, vehicle, clean["current_km"], timezone.localdate(), "staff")
+    vehicle.catalogue_model = _catalogue_model(actor.dealer, vehicle.make, vehicle.model_name)
+    vehicle_replan(vehicle)
+    vehicle.version += 1
+    vehicle.save()
+    changes = changes_between(before, _snapshot(vehicle))
+    audit_record(actor=actor, dealer=actor.dealer, event=_event("vehicle.update", vehicle, changes))
+    return vehicle
+
+
+@transaction.atomic
+def vehicle_record_mileage(
+    *, actor, vehicle: Vehicle, km: int, read_on: date | None = None, source: str = "staff"
+) -> MileageReading:
+    require(actor, Action.MILEAGE_RECORD)
+    errors = FieldErrors()
+    with errors.field("km"):
+        _check_km(km)
+    with errors.field("read_on"):
+        read_on = clean_past_date(read_on or timezone.localdate(), earliest=date(1950, 1, 1))
+    errors.raise_if_any()
+    vehicle = (
+        Vehicle.objects.select_for_update().select_related("catalogue_model").get(pk=vehicle.pk)
+    )
+    reading = _add_reading(actor, vehicle, km, read_on, source)
+    vehicle_replan(vehicle)
+    vehicle.version += 1
+    vehicle.save()
+    audit_record(
+        actor=actor,
+        dealer=actor.dealer,
+        event=_event("vehicle.mileage", vehicle, {"km": [None, km]}),
+    )
+    return reading
+
+
+@transaction.atomic
+def vehicle_delete(*, actor, vehicle: Vehicle) -> None:
+    require(actor, Action.VEHICLE_DELETE)
+    if vehicle.ownerships.count() > 1:
+        raise BusinessRuleViolation(
+            _("A vehicle with an ownership history is kept for the record."),
+            code="vehicle_has_history",
+        )
+    event = _event("vehicle.delete", vehicle, changes_between(_snapshot(vehicle), {}))
+    vehicle.delete()
+    audit_record(actor=actor, dealer=actor.dealer, event=event)

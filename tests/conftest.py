@@ -1,0 +1,68 @@
+"""A fixed cast for every test: one brand, two dealers (sh01, bj01), one account per role."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from dealercare.core.models import Brand, Dealer, User
+from dealercare.core.roles import Role
+
+PASSWORD = "dealercare-demo"
+
+
+@dataclass
+class Cast:
+    brand: Brand
+    dealer_a: Dealer
+    dealer_b: Dealer
+    staff_a: dict[str, User]
+    staff_b: dict[str, User]
+    oem: User
+
+
+def make_staff(dealer: Dealer, role: str) -> User:
+    user = User(username=f"{role}@{dealer.code}", dealer=dealer, role=role, first_name=role)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    brand = Brand.objects.create(code="xt", name="星途汽车")
+    dealer_a = Dealer.objects.create(brand=brand, code="sh01", name="上海浦东星途4S店", city="上海")
+    dealer_b = Dealer.objects.create(brand=brand, code="bj01", name="北京朝阳星途4S店", city="北京")
+    dealer_roles = [r for r in Role.values if r != Role.OEM_ANALYST]
+    oem = User(username="oem@xt", brand=brand, role=Role.OEM_ANALYST)
+    oem.set_password(PASSWORD)
+    oem.save()
+    return Cast(
+        brand=brand,
+        dealer_a=dealer_a,
+        dealer_b=dealer_b,
+        staff_a={role: make_staff(dealer_a, role) for role in dealer_roles},
+        staff_b={role: make_staff(dealer_b, role) for role in dealer_roles},
+        oem=oem,
+    )
+
+
+@pytest.fixture
+def advisor(cast) -> User:
+    return cast.staff_a[Role.ADVISOR]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
