@@ -2,11 +2,11 @@
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
-SYSTEM_PACKAGES := chromium fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+SYSTEM_PACKAGES := gettext chromium fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format system-packages venv migrate demo serve bench bench-data clean
+.PHONY: run test lint format system-packages venv messages migrate demo bench bench-data clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -24,7 +24,10 @@ system-packages:
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
 	fi
 
-migrate: venv
+messages: venv
+	$(PY) manage.py compilemessages -v0 --ignore=.venv
+
+migrate: venv messages
 	$(PY) manage.py migrate --noinput -v0
 
 demo: migrate
@@ -44,7 +47,7 @@ format: venv
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: system-packages venv lint
+test: system-packages venv lint messages
 	$(PY) manage.py makemigrations --check --dry-run -v0
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest
 

@@ -1,11 +1,15 @@
 """A fixed cast for every test: one brand, two dealers (sh01, bj01), one account per role."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
+from django.test import Client
+from django.utils import timezone
 
-from dealercare.core.models import Brand, Dealer, User
+from dealercare.core.models import ApiToken, Brand, Dealer, User
 from dealercare.core.roles import Role
+from dealercare.core.services import token_hash
 
 PASSWORD = "dealercare-demo"
 
@@ -66,3 +70,42 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-quic",
         ],
     }
+
+
+class ApiClient:
+    """A JSON client that sends a real bearer token, as an integrator would."""
+
+    def __init__(self, user=None):
+        self.client = Client()
+        self.headers = {}
+        if user is not None:
+            raw = f"test-token-{user.pk}"
+            ApiToken.objects.create(
+                user=user, key_hash=token_hash(raw), expires_at=timezone.now() + timedelta(hours=1)
+            )
+            self.headers = {"Authorization": f"Bearer {raw}"}
+
+    def _call(self, method, path, data=None, **kwargs):
+        send = getattr(self.client, method)
+        if data is not None and method != "get":
+            kwargs.update(data=data, content_type="application/json")
+        elif data is not None:
+            kwargs["data"] = data
+        return send(f"/api/v1{path}", headers=self.headers, **kwargs)
+
+    def get(self, path, params=None):
+        return self._call("get", path, params)
+
+    def post(self, path, data=None):
+        return self._call("post", path, data or {})
+
+    def put(self, path, data):
+        return self._call("put", path, data)
+
+    def delete(self, path):
+        return self._call("delete", path)
+
+
+@pytest.fixture
+def api_as():
+    return ApiClient

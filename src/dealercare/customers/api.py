@@ -43,9 +43,8 @@ def page_body(page) -> dict:
     }
 
 
-@router.get("", response={200: CustomerPageOut, **ERRORS})
-def customer_list(request, query: Query[CustomerQuery]):
-    filters = selectors.CustomerFilters(
+def filters_from(query: CustomerQuery) -> selectors.CustomerFilters:
+    return selectors.CustomerFilters(
         q=query.q,
         grade=query.grade,
         tag=query.tag,
@@ -53,6 +52,11 @@ def customer_list(request, query: Query[CustomerQuery]):
         model=query.model,
         service_due_before=query.service_due_before,
     )
+
+
+@router.get("", response={200: CustomerPageOut, **ERRORS})
+def customer_list(request, query: Query[CustomerQuery]):
+    filters = filters_from(query)
     customers = selectors.customer_list(actor=request.user, filters=filters).prefetch_related(
         Prefetch("tags", queryset=Tag.objects.only("name"))
     )

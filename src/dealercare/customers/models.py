@@ -152,3 +152,21 @@ class ConsentRecord(TenantModel):
 
     class Meta:
         indexes = [models.Index(fields=["customer", "channel", "-id"], name="consent_latest_idx")]
+
+
+class ImportBatch(TenantModel):
+    """One uploaded file: either every row imported, or none and a row-by-row report."""
+
+    class Status(models.TextChoices):
+        IMPORTED = "imported", _("Imported")
+        REJECTED = "rejected", _("Rejected — nothing imported")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    file_name = models.CharField(_("file"), max_length=200)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    customers_created = models.PositiveIntegerField(_("new customers"), default=0)
+    vehicles_created = models.PositiveIntegerField(_("new vehicles"), default=0)
+    errors = models.JSONField(_("errors"), default=list)

@@ -129,3 +129,20 @@ class TimelinePageOut(Schema):
     count: int
     page: int
     pages: int
+
+
+class ImportErrorOut(Schema):
+    row: int
+    field: str
+    message: str
+
+
+class ImportOut(Schema):
+    id: int
+    file_name: str
+    status: str
+    total_rows: int
+    customers_created: int
+    vehicles_created: int
+    errors: list[ImportErrorOut]
+    created_at: datetime

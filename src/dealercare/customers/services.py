@@ -120,7 +120,7 @@ def _snapshot(customer: Customer) -> dict:
     return values
 
 
-def _apply(customer: Customer, clean: dict) -> None:
+def apply_profile(customer: Customer, clean: dict) -> None:
     for name in PROFILE_FIELDS:
         setattr(customer, name, clean[name])
     customer.phone_hmac = phone_index(customer.phone)
@@ -190,7 +190,7 @@ def customer_create(*, actor, data: CustomerInput, allow_duplicate: bool = False
     if duplicates and not allow_duplicate:
         raise DuplicateCustomer(duplicates)
     customer = Customer(dealer_id=actor.dealer_id)
-    _apply(customer, clean)
+    apply_profile(customer, clean)
     customer.referrer_id = _resolve_referrer(actor, data.referrer_id, None)
     customer.save()
     _set_tags(customer, clean["tags"])
@@ -234,7 +234,7 @@ def customer_update(*, actor, customer: Customer, data: CustomerInput, version: 
         raise DuplicateCustomer(duplicates)
     before = _snapshot(customer)
     before_tags = sorted(customer.tags.values_list("name", flat=True))
-    _apply(customer, clean)
+    apply_profile(customer, clean)
     customer.referrer_id = _resolve_referrer(actor, data.referrer_id, customer)
     customer.version += 1
     customer.save()

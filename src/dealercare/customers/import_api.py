@@ -1,0 +1,70 @@
+import csv
+import io
+import tempfile
+
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from ninja import File, Query, Router, Status
+from ninja.files import UploadedFile
+
+from dealercare.core.access import get_for
+from dealercare.core.roles import Action
+from dealercare.customers import imports
+from dealercare.customers.api import ERRORS, CustomerQuery, filters_from
+from dealercare.customers.models import ImportBatch
+from dealercare.customers.schemas import ImportOut
+from dealercare.customers.spreadsheets import csv_stream, xlsx_write
+
+router = Router(tags=["imports"])
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.post("", response={201: ImportOut, 200: ImportOut, **ERRORS})
+def import_create(request, file: File[UploadedFile]):
+    """Import customers and vehicles from CSV or XLSX. All rows or none: a rejected file
+    answers 200 with status "rejected" and the row-by-row errors."""
+    batch = imports.customer_import(actor=request.user, upload=file, file_name=file.name or "")
+    return Status(201 if batch.status == ImportBatch.Status.IMPORTED else 200, batch)
+
+
+@router.get("/{int:batch_id}", response={200: ImportOut, **ERRORS})
+def import_read(request, batch_id: int):
+    return get_for(request.user, ImportBatch.objects, batch_id, action=Action.CUSTOMER_IMPORT)
+
+
+@router.get("/{int:batch_id}/report.csv", response={200: str, **ERRORS})
+def import_report(request, batch_id: int):
+    batch = get_for(request.user, ImportBatch.objects, batch_id, action=Action.CUSTOMER_IMPORT)
+    return import_report_response(batch)
+
+
+def import_report_response(batch: ImportBatch) -> HttpResponse:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["行号 row", "字段 field", "原因 reason"])
+    writer.writerows([e["row"], e["field"], e["message"]] for e in batch.errors)
+    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-errors.csv"'
+    return response
+
+
+export_router = Router(tags=["customers"])
+
+
+@export_router.get("/export", response={200: str, **ERRORS})
+def customer_export(request, query: Query[CustomerQuery], format: str = "xlsx"):
+    """The customer list (same filters) as XLSX or CSV, streamed, in the import's columns."""
+    return export_response(request.user, filters_from(query), format)
+
+
+def export_response(actor, filters, file_format: str):
+    file_format = "csv" if file_format == "csv" else "xlsx"
+    rows = imports.customer_export(actor=actor, filters=filters, file_format=file_format)
+    if file_format == "csv":
+        response = StreamingHttpResponse(csv_stream(rows), content_type="text/csv; charset=utf-8")
+    else:
+        spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+        xlsx_write(rows, spool)
+        spool.seek(0)
+        response = FileResponse(spool, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="customers.{file_format}"'
+    return response

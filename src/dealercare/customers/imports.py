@@ -1,0 +1,336 @@
+"""Import and export of customers with their vehicles (R-CUS-5).
+
+An import is all-or-nothing per file: every row is checked by the same rules as the
+forms (``customer_clean``, ``vehicle_clean``); one bad row and nothing is written, and the
+batch keeps a row-by-row report to download.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dealercare.core.audit import AuditEvent, audit_record, audit_record_many
+from dealercare.core.errors import DomainError
+from dealercare.core.masking import mask_name
+from dealercare.core.roles import Action, require
+from dealercare.customers.models import Customer, ImportBatch
+from dealercare.customers.selectors import CustomerFilters, customer_list
+from dealercare.customers.services import CustomerInput, apply_profile, customer_clean, phone_index
+from dealercare.customers.spreadsheets import COLUMNS, SheetRow, read_rows
+from dealercare.vehicles.models import MileageReading, Ownership, Vehicle
+from dealercare.vehicles.services import VEHICLE_FIELDS, VehicleInput, vehicle_clean
+
+BATCH_ROWS = 1000
+MAX_REPORTED_ERRORS = 5000
+GENDERS = {"男": "M", "女": "F", "M": "M", "F": "F", "": ""}
+CUSTOMER_KEYS = ("name", "phone", "phone_alt", "email", "id_number", "address", "birthday")
+VEHICLE_KEYS = ("vin", "plate", "make", "model_name", "year", "colour", "purchase_date")
+
+
+class _RowRejected(Exception):
+    def __init__(self, fields: dict[str, list[str]]):
+        self.fields = fields
+
+
+def _parse_date(value: str, name: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value.replace("/", "-")[:10])
+    except ValueError:
+        raise _RowRejected({name: [_("Use the date format YYYY-MM-DD.")]}) from None
+
+
+def _parse_int(value: str, name: str) -> int | None:
+    if not value:
+        return None
+    try:
+        return int(float(value.replace(",", "")))
+    except ValueError:
+        raise _RowRejected({name: [_("Enter a whole number.")]}) from None
+
+
+def _customer_input(values: dict[str, str]) -> CustomerInput:
+    gender = values.get("gender", "")
+    return CustomerInput(
+        name=values.get("name", ""),
+        phone=values.get("phone", ""),
+        phone_alt=values.get("phone_alt", ""),
+        email=values.get("email", ""),
+        id_number=values.get("id_number", ""),
+        address=values.get("address", ""),
+        birthday=_parse_date(values.get("birthday", ""), "birthday"),
+        gender=GENDERS.get(gender, gender),
+        grade=values.get("grade", ""),
+        source=values.get("source") or Customer.Source.IMPORT,
+        preferred_channel=values.get("preferred_channel") or "sms",
+        tags=[t for t in values.get("tags", "").replace("、", ";").split(";") if t.strip()],
+    )
+
+
+def _vehicle_input(values: dict[str, str]) -> VehicleInput | None:
+    if not any(values.get(k) for k in VEHICLE_KEYS):
+        return None
+    return VehicleInput(
+        vin=values.get("vin", ""),
+        plate=values.get("plate", ""),
+        make=values.get("make", ""),
+        model_name=values.get("model_name", ""),
+        year=_parse_int(values.get("year", ""), "year"),
+        colour=values.get("colour", ""),
+        purchase_date=_parse_date(values.get("purchase_date", ""), "purchase_date"),
+        current_km=_parse_int(values.get("current_km", ""), "current_km"),
+    )
+
+
+@dataclass
+class CleanRow:
+    number: int
+    customer: dict
+    vehicle: dict | None
+
+
+def _clean_row(row: SheetRow) -> CleanRow:
+    try:
+        customer = customer_clean(_customer_input(row.values))
+        vehicle_in = _vehicle_input(row.values)
+        vehicle = vehicle_clean(vehicle_in) if vehicle_in else None
+    except DomainError as exc:
+        raise _RowRejected(exc.fields or {"row": [str(exc.message)]}) from None
+    return CleanRow(row.number, customer, vehicle)
+
+
+@dataclass
+class ImportRun:
+    actor: object
+    customers_by_phone: dict[str, Customer] = field(default_factory=dict)
+    vins_seen: dict[str, int] = field(default_factory=dict)
+    errors: list[dict] = field(default_factory=list)
+    total_rows: int = 0
+    customers_created: int = 0
+    vehicles_created: int = 0
+
+    def reject(self, number: int, fields: dict[str, list[str]]) -> None:
+        for name, messages in fields.items():
+            for message in messages:
+                if len(self.errors) < MAX_REPORTED_ERRORS:
+                    self.errors.append({"row": number, "field": name, "message": str(message)})
+
+    def write_batch(self, rows: list[CleanRow]) -> None:
+        dealer_id = self.actor.dealer_id
+        new_customers = self._customers_for(rows, dealer_id)
+        existing_vins = dict(
+            Vehicle.objects.filter(
+                dealer_id=dealer_id, vin__in=[r.vehicle["vin"] for r in rows if r.vehicle]
+            ).values_list("vin", "owner_id")
+        )
+        vehicles = []
+        for row in rows:
+            if not row.vehicle:
+                continue
+            owner = self.customers_by_phone[phone_index(row.customer["phone"])]
+            vin = row.vehicle["vin"]
+            if vin in existing_vins:
+                if existing_vins[vin] != owner.pk:
+                    self.reject(
+                        row.number, {"vin": [_("This VIN is on file for another customer.")]}
+                    )
+                continue
+            if vin in self.vins_seen:
+                self.reject(
+                    row.number,
+                    {"vin": [_("The same VIN is already in row %s.") % self.vins_seen[vin]]},
+                )
+                continue
+            self.vins_seen[vin] = row.number
+            vehicle = Vehicle(
+                dealer_id=dealer_id, owner=owner, **{f: row.vehicle[f] for f in VEHICLE_FIELDS}
+            )
+            vehicle.current_km = row.vehicle["current_km"]
+            vehicles.append(vehicle)
+        if self.errors:
+            return
+        Vehicle.objects.bulk_create(vehicles)
+        self._histories(vehicles)
+        self.vehicles_created += len(vehicles)
+        audit_record_many(
+            actor=self.actor,
+            dealer=self.actor.dealer,
+            events=[_import_event(c) for c in new_customers],
+        )
+
+    def _customers_for(self, rows: list[CleanRow], dealer_id: int) -> list[Customer]:
+        wanted = {phone_index(r.customer["phone"]): r for r in rows}
+        unknown = [h for h in wanted if h not in self.customers_by_phone]
+        for customer in Customer.objects.filter(
+            dealer_id=dealer_id, phone_hmac__in=unknown, merged_into=None
+        ):
+            self.customers_by_phone[customer.phone_hmac] = customer
+        created = []
+        for digest, row in wanted.items():
+            if digest in self.customers_by_phone:
+                continue
+            customer = Customer(dealer_id=dealer_id)
+            apply_profile(customer, row.customer)
+            self.customers_by_phone[digest] = customer
+            created.append(customer)
+        if not self.errors:
+            Customer.objects.bulk_create(created)
+            self.customers_created += len(created)
+        return created
+
+    def _histories(self, vehicles: list[Vehicle]) -> None:
+        Ownership.objects.bulk_create(
+            Ownership(
+                dealer_id=v.dealer_id,
+                vehicle=v,
+                customer=v.owner,
+                start_date=v.purchase_date or timezone.localdate(),
+            )
+            for v in vehicles
+        )
+        MileageReading.objects.bulk_create(
+            MileageReading(
+                dealer_id=v.dealer_id,
+                vehicle=v,
+                km=v.current_km,
+                read_on=timezone.localdate(),
+                source=MileageReading.Source.IMPORT,
+                recorded_by=self.actor,
+            )
+            for v in vehicles
+            if v.current_km is not None
+        )
+
+
+def _import_event(customer: Customer) -> AuditEvent:
+    return AuditEvent(
+        action="customer.import",
+        object_type="customer",
+        object_id=customer.pk,
+        label=mask_name(customer.name),
+        customer_id=customer.pk,
+    )
+
+
+class _ImportFailed(Exception):
+    pass
+
+
+def _batches(rows: Iterator[SheetRow], run: ImportRun) -> Iterator[list[CleanRow]]:
+    batch: list[CleanRow] = []
+    for row in rows:
+        run.total_rows += 1
+        try:
+            batch.append(_clean_row(row))
+        except _RowRejected as exc:
+            run.reject(row.number, exc.fields)
+        if len(batch) >= BATCH_ROWS:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def customer_import(*, actor, upload, file_name: str) -> ImportBatch:
+    """Import a CSV/XLSX file of customers and vehicles: all rows, or none."""
+    require(actor, Action.CUSTOMER_IMPORT)
+    run = ImportRun(actor=actor)
+    if upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
+        limit = settings.IMPORT_MAX_UPLOAD_BYTES // (1024 * 1024)
+        run.reject(0, {"file": [_("The file is larger than %(mb)s MB.") % {"mb": limit}]})
+    else:
+        try:
+            with transaction.atomic():
+                for batch in _batches(read_rows(upload, file_name), run):
+                    run.write_batch(batch)
+                if run.errors or not run.total_rows:
+                    raise _ImportFailed
+        except DomainError as exc:
+            run.reject(0, exc.fields or {"file": [str(exc.message)]})
+        except _ImportFailed:
+            if not run.total_rows and not run.errors:
+                run.reject(0, {"file": [_("The file has no data rows.")]})
+    return _record_batch(actor, file_name, run)
+
+
+@transaction.atomic
+def _record_batch(actor, file_name: str, run: ImportRun) -> ImportBatch:
+    imported = not run.errors
+    batch = ImportBatch.objects.create(
+        dealer_id=actor.dealer_id,
+        created_by=actor,
+        file_name=file_name[:200],
+        status=ImportBatch.Status.IMPORTED if imported else ImportBatch.Status.REJECTED,
+        total_rows=run.total_rows,
+        customers_created=run.customers_created if imported else 0,
+        vehicles_created=run.vehicles_created if imported else 0,
+        errors=run.errors,
+    )
+    audit_record(
+        actor=actor,
+        dealer=actor.dealer,
+        event=AuditEvent(
+            action="import.run",
+            object_type="import",
+            object_id=batch.pk,
+            label=batch.file_name,
+            changes={"status": [None, batch.status], "rows": [None, run.total_rows]},
+        ),
+    )
+    return batch
+
+
+@transaction.atomic
+def customer_export(*, actor, filters: CustomerFilters, file_format: str) -> Iterator[list]:
+    """Record who exported what, then hand back the rows to stream."""
+    require(actor, Action.CUSTOMER_EXPORT)
+    audit_record(
+        actor=actor,
+        dealer=actor.dealer,
+        event=AuditEvent(
+            action="customer.export",
+            object_type="export",
+            object_id=None,
+            label=file_format,
+            changes={"filters": [None, _filters_for_log(filters)]},
+        ),
+    )
+    return _export_rows(actor, filters)
+
+
+def _filters_for_log(filters: CustomerFilters) -> dict:
+    # The search box may hold a mobile number: log that a search was used, not what it was.
+    return {k: "…" if k == "q" else str(v) for k, v in vars(filters).items() if v}
+
+
+def _export_rows(actor, filters: CustomerFilters) -> Iterator[list]:
+    """One row per vehicle (a customer without a car gets one row), in the import's columns."""
+    customers = customer_list(actor=actor, filters=filters).prefetch_related("tags", "vehicles")
+    for customer in customers.iterator(chunk_size=2000):
+        base = {k: getattr(customer, k) for k in CUSTOMER_KEYS}
+        base |= {
+            "gender": customer.gender,
+            "grade": customer.grade,
+            "tags": ";".join(sorted(t.name for t in customer.tags.all())),
+            "source": customer.source,
+            "preferred_channel": customer.preferred_channel,
+        }
+        for vehicle in list(customer.vehicles.all()) or [None]:
+            values = base | (
+                {k: getattr(vehicle, k) for k in (*VEHICLE_KEYS, "current_km")} if vehicle else {}
+            )
+            yield [_export_cell(values.get(key)) for key, _zh in COLUMNS]
+
+
+def _export_cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

@@ -1,0 +1,138 @@
+"""Reading and writing the customer spreadsheet: CSV (UTF-8, UTF-8 with BOM, GBK) and XLSX.
+
+Reading is streamed row by row; writing is streamed too, so 100,000 rows never sit in
+memory. Cells that a spreadsheet would run as a formula are written as text.
+"""
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook, load_workbook
+
+from dealercare.core.errors import InvalidInput
+
+# (key, Chinese header). The export writes the Chinese header; the import accepts either.
+COLUMNS = [
+    ("name", "姓名"),
+    ("phone", "手机号"),
+    ("phone_alt", "备用电话"),
+    ("email", "邮箱"),
+    ("id_number", "身份证号"),
+    ("address", "地址"),
+    ("birthday", "生日"),
+    ("gender", "性别"),
+    ("grade", "客户等级"),
+    ("tags", "标签"),
+    ("source", "来源渠道"),
+    ("preferred_channel", "偏好渠道"),
+    ("vin", "车架号"),
+    ("plate", "车牌号"),
+    ("make", "品牌"),
+    ("model_name", "车型"),
+    ("year", "年款"),
+    ("colour", "颜色"),
+    ("purchase_date", "购车日期"),
+    ("current_km", "当前里程"),
+]
+HEADER_TO_KEY = {alias: key for key, zh in COLUMNS for alias in (key, zh)}
+REQUIRED_HEADERS = {"name", "phone"}
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    number: int  # the row number a person sees in the spreadsheet (header = 1)
+    values: dict[str, str]
+
+
+def _file_error(message) -> InvalidInput:
+    return InvalidInput(message, fields={"file": [message]}, code="invalid_file")
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "date") and callable(value.date):
+        return value.date().isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _keyed_rows(rows: Iterator[list]) -> Iterator[SheetRow]:
+    header = next(rows, None)
+    if not header:
+        raise _file_error(_("The file is empty."))
+    keys = [HEADER_TO_KEY.get(_cell_text(h)) for h in header]
+    missing = REQUIRED_HEADERS - set(keys)
+    if missing:
+        raise _file_error(
+            _("The header row lacks the columns: %(cols)s.")
+            % {"cols": ", ".join(sorted(dict(COLUMNS)[m] for m in missing))}
+        )
+    for number, row in enumerate(rows, start=2):
+        values = {k: _cell_text(v) for k, v in zip(keys, row, strict=False) if k}
+        if any(values.values()):
+            yield SheetRow(number, values)
+
+
+def _decode_csv(raw: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise _file_error(_("The CSV file is neither UTF-8 nor GBK text."))
+
+
+def read_rows(fileobj, file_name: str) -> Iterator[SheetRow]:
+    """Rows of an uploaded CSV or XLSX file, keyed by column, in file order."""
+    head = fileobj.read(4)
+    fileobj.seek(0)
+    if head.startswith(b"PK"):
+        try:
+            workbook = load_workbook(fileobj, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            raise _file_error(_("The file is not a readable XLSX workbook.")) from exc
+        sheet = workbook.worksheets[0]
+        return _keyed_rows(list(r) for r in sheet.iter_rows(values_only=True))
+    if file_name.lower().endswith((".xlsx", ".xls")) or b"\x00" in fileobj.read(4096):
+        raise _file_error(_("The file is not a CSV or XLSX spreadsheet."))
+    fileobj.seek(0)
+    text = _decode_csv(fileobj.read())
+    return _keyed_rows(iter(csv.reader(io.StringIO(text))))
+
+
+def neutralise_formula(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def _export_header() -> list[str]:
+    return [zh for _key, zh in COLUMNS]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_stream(rows: Iterable[list]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(_export_header())
+    for row in rows:
+        yield writer.writerow([neutralise_formula(v) for v in row])
+
+
+def xlsx_write(rows: Iterable[list], target) -> None:
+    """Write a workbook in openpyxl's streaming mode: memory stays flat."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("客户")
+    sheet.append(_export_header())
+    for row in rows:
+        sheet.append([neutralise_formula(v) for v in row])
+    workbook.save(target)

@@ -1,0 +1,136 @@
+import csv
+import io
+import random
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook, load_workbook
+
+from dealercare.core.roles import Role
+from dealercare.core.validators import make_mobile, make_plate, make_vin
+from dealercare.customers.imports import customer_import
+from dealercare.customers.models import Customer, ImportBatch
+from dealercare.customers.spreadsheets import COLUMNS
+from dealercare.vehicles.models import Vehicle
+
+HEADER = ["姓名", "手机号", "车架号", "车牌号", "品牌", "车型", "购车日期", "当前里程"]
+
+
+def good_rows(count: int, seed: int = 7) -> list[list]:
+    rng = random.Random(seed)
+    return [
+        [
+            f"王{i}",
+            make_mobile(rng),
+            make_vin(rng),
+            make_plate(rng),
+            "星途",
+            "瑶光",
+            "2022-05-01",
+            30000,
+        ]
+        for i in range(count)
+    ]
+
+
+def csv_upload(rows, header=HEADER, encoding="utf-8", name="customers.csv"):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return SimpleUploadedFile(name, out.getvalue().encode(encoding))
+
+
+def xlsx_upload(rows, header=HEADER):
+    workbook = Workbook()
+    workbook.active.append(header)
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile("customers.xlsx", buffer.getvalue())
+
+
+def run_import(cast, upload, role=Role.MANAGER):
+    return customer_import(actor=cast.staff_a[role], upload=upload, file_name=upload.name)
+
+
+def test_xlsx_imports_customers_and_vehicles(cast):
+    batch = run_import(cast, xlsx_upload(good_rows(30)))
+    assert batch.status == ImportBatch.Status.IMPORTED, batch.errors
+    assert (batch.customers_created, batch.vehicles_created) == (30, 30)
+    assert Customer.objects.filter(dealer=cast.dealer_a).count() == 30
+    vehicle = Vehicle.objects.filter(dealer=cast.dealer_a).first()
+    assert vehicle.current_km == 30000 and vehicle.readings.count() == 1
+
+
+def test_one_bad_row_imports_nothing_and_names_row_and_field(cast):
+    rows = good_rows(20)
+    rows[12][1] = "1234"  # spreadsheet row 14 (header is row 1)
+    rows[15][2] = rows[15][2][:8] + ("0" if rows[15][2][8] != "0" else "1") + rows[15][2][9:]
+    batch = run_import(cast, csv_upload(rows))
+    assert batch.status == ImportBatch.Status.REJECTED
+    assert {(e["row"], e["field"]) for e in batch.errors} == {(14, "phone"), (17, "vin")}
+    assert not Customer.objects.exists() and not Vehicle.objects.exists()
+
+
+def test_gbk_csv_and_same_owner_with_two_cars(cast):
+    rows = good_rows(2)
+    rows[1][0], rows[1][1] = rows[0][0], rows[0][1]
+    batch = run_import(cast, csv_upload(rows, encoding="gbk"))
+    assert batch.status == ImportBatch.Status.IMPORTED, batch.errors
+    assert (batch.customers_created, batch.vehicles_created) == (1, 2)
+    assert Customer.objects.get().name == "王0"
+
+
+def test_not_a_spreadsheet_is_refused_clearly(cast):
+    batch = run_import(cast, SimpleUploadedFile("photo.xlsx", b"\x89PNG\r\n\x1a\n\x00\x00binary"))
+    assert batch.status == ImportBatch.Status.REJECTED
+    assert batch.errors[0]["field"] == "file"
+
+
+def test_missing_required_column(cast):
+    batch = run_import(cast, csv_upload(good_rows(1), header=["名字", *HEADER[1:]]))
+    assert batch.errors[0]["field"] == "file" and "姓名" in batch.errors[0]["message"]
+
+
+def test_export_then_reimport_round_trips(cast, api_as):
+    run_import(cast, xlsx_upload(good_rows(5)))
+    manager = api_as(cast.staff_a[Role.MANAGER])
+    response = manager.get("/customers/export", {"format": "xlsx"})
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    header, *rows = list(workbook.active.iter_rows(values_only=True))
+    assert list(header) == [zh for _key, zh in COLUMNS] and len(rows) == 5
+    again = run_import(cast, xlsx_upload([list(r) for r in rows], header=list(header)))
+    assert again.status == ImportBatch.Status.IMPORTED, again.errors
+    assert (again.customers_created, again.vehicles_created) == (0, 0)
+
+
+def test_import_api_reports_and_refuses_roles(cast, api_as):
+    rows = good_rows(3)
+    rows[1][1] = "bad"
+    manager = api_as(cast.staff_a[Role.MANAGER])
+    response = manager.client.post(
+        "/api/v1/imports", {"file": csv_upload(rows)}, headers=manager.headers
+    )
+    assert response.status_code == 200 and response.json()["status"] == "rejected"
+    report = manager.get(f"/imports/{response.json()['id']}/report.csv")
+    assert "phone" in report.content.decode("utf-8-sig")
+    technician = api_as(cast.staff_a[Role.TECHNICIAN])
+    refused = technician.client.post(
+        "/api/v1/imports", {"file": csv_upload(rows)}, headers=technician.headers
+    )
+    assert refused.status_code == 403
+    other_dealer = api_as(cast.staff_b[Role.MANAGER])
+    assert other_dealer.get(f"/imports/{response.json()['id']}").status_code == 404
+
+
+def test_export_neutralises_formulas(cast, api_as):
+    rows = good_rows(1)
+    rows[0][0] = "=HYPERLINK(1)"
+    run_import(cast, csv_upload(rows))
+    response = api_as(cast.staff_a[Role.MANAGER]).get("/customers/export", {"format": "csv"})
+    exported = list(
+        csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+    )
+    assert exported[1][0] == "'=HYPERLINK(1)"
