@@ -53,3 +53,11 @@ test: system-packages venv lint messages
 
 clean:
 	rm -rf $(VENV) dealercare.sqlite3 staticfiles test-artifacts
+
+# Benchmarks (not part of the test suite); see bench/README.md.
+BENCH_DB ?= postgresql://postgres@127.0.0.1:5432/dealercare_bench
+bench-data: venv messages
+	DATABASE_URL=$(BENCH_DB) $(PY) bench/generate.py $(BENCH_ARGS)
+
+bench: venv messages
+	DATABASE_URL=$(BENCH_DB) $(PY) bench/run.py $(BENCH_ARGS)
