@@ -114,7 +114,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "dealercare.core.lockout.lockout_response"
 # Locking the account (not account+IP) is the stricter rule the dealers asked for.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 

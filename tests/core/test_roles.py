@@ -1,0 +1,67 @@
+"""The role matrix: each role's allowed and refused actions, through the real API."""
+
+import pytest
+
+from dealercare.core.roles import PERMISSIONS, Action, Role
+from tests.factories import new_customer, new_vehicle
+
+DEALER_ROLES = [r for r in Role if r != Role.OEM_ANALYST]
+
+
+def expected(role, action, allowed_status):
+    return allowed_status if action in PERMISSIONS[role] else 403
+
+
+@pytest.fixture
+def archive(cast):
+    customer = new_customer(cast.staff_a[Role.ADVISOR], name="赵敏", phone="13700001111")
+    vehicle = new_vehicle(cast.staff_a[Role.ADVISOR], owner=customer)
+    return customer, vehicle
+
+
+@pytest.mark.parametrize("role", DEALER_ROLES)
+def test_each_role_reaches_only_its_duty(cast, api_as, archive, role):
+    customer, vehicle = archive
+    api = api_as(cast.staff_a[role])
+    seen = {
+        Action.CUSTOMER_VIEW: api.get(f"/customers/{customer.pk}").status_code,
+        Action.VEHICLE_VIEW: api.get(f"/vehicles/{vehicle.pk}").status_code,
+        Action.CUSTOMER_REVEAL: api.post(
+            f"/customers/{customer.pk}/reveal", {"field": "phone"}
+        ).status_code,
+        Action.MILEAGE_RECORD: api.post(f"/vehicles/{vehicle.pk}/mileage", {"km": 100}).status_code,
+        Action.CUSTOMER_EXPORT: api.get("/customers/export", {"format": "csv"}).status_code,
+        Action.CUSTOMER_CREATE: api.post(
+            "/customers", {"name": "新客", "phone": "13100000000"}
+        ).status_code,
+    }
+    wanted = {
+        Action.CUSTOMER_VIEW: expected(role, Action.CUSTOMER_VIEW, 200),
+        Action.VEHICLE_VIEW: expected(role, Action.VEHICLE_VIEW, 200),
+        Action.CUSTOMER_REVEAL: expected(role, Action.CUSTOMER_REVEAL, 200),
+        Action.MILEAGE_RECORD: expected(role, Action.MILEAGE_RECORD, 201),
+        Action.CUSTOMER_EXPORT: expected(role, Action.CUSTOMER_EXPORT, 200),
+        Action.CUSTOMER_CREATE: expected(role, Action.CUSTOMER_CREATE, 201),
+    }
+    assert seen == wanted
+
+
+def test_matrix_is_least_privilege():
+    assert Action.CUSTOMER_VIEW not in PERMISSIONS[Role.PARTS]
+    assert Action.CUSTOMER_REVEAL not in PERMISSIONS[Role.TECHNICIAN]
+    assert Action.CUSTOMER_DELETE not in PERMISSIONS[Role.ADVISOR]
+    assert PERMISSIONS[Role.OEM_ANALYST] == {Action.BRAND_AGGREGATES}
+    assert Action.STAFF_MANAGE in PERMISSIONS[Role.DEALER_ADMIN]
+
+
+def test_delete_needs_manager(cast, api_as, archive):
+    lonely = new_customer(cast.staff_a[Role.ADVISOR], name="钱多多", phone="13700002222")
+    assert api_as(cast.staff_a[Role.ADVISOR]).delete(f"/customers/{lonely.pk}").status_code == 403
+    assert api_as(cast.staff_a[Role.MANAGER]).delete(f"/customers/{lonely.pk}").status_code == 204
+
+
+def test_oem_analyst_sees_no_personal_data(cast, api_as, archive):
+    customer, _vehicle = archive
+    oem = api_as(cast.oem)
+    assert oem.get("/customers").status_code == 403
+    assert oem.get(f"/customers/{customer.pk}").status_code == 403
