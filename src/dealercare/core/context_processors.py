@@ -1,2 +1,43 @@
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from dealercare.core.roles import Action, allows
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    section: str
+    action: str | None = None
+
+
+NAV_ITEMS = (
+    NavItem(_("Home"), "home", "core:home"),
+    NavItem(_("Customers"), "customers:list", "customers", Action.CUSTOMER_VIEW),
+    NavItem(_("Vehicles"), "vehicles:list", "vehicles", Action.VEHICLE_VIEW),
+    NavItem(_("Audit log"), "audit_log", "core:audit_log", Action.AUDIT_VIEW),
+)
+
+
+def _section(request) -> str:
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return ""
+    return match.namespace or f"core:{match.url_name}"
+
+
 def navigation(request):
-    return {}
+    """The menu entries the user's role allows, the current one marked."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    current = _section(request)
+    items = [
+        {"label": item.label, "url": reverse(item.url_name), "active": item.section == current}
+        for item in NAV_ITEMS
+        if item.action is None or allows(user, item.action)
+    ]
+    return {"nav_items": items}

@@ -1,14 +1,11 @@
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
 from django.urls import path
 
-
-def home(request):
-    return HttpResponse("DealerCare")
-
+from dealercare.core import views
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", home, name="home"),
+    path("audit/", views.audit_log, name="audit_log"),
+    path("", views.home, name="home"),
 ]

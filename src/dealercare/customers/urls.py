@@ -1,2 +1,15 @@
+from django.urls import path
+
+from dealercare.customers import views
+
 app_name = "customers"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.customer_list, name="list"),
+    path("new/", views.customer_create, name="create"),
+    path("<int:pk>/", views.customer_detail, name="detail"),
+    path("<int:pk>/edit/", views.customer_edit, name="edit"),
+    path("<int:pk>/delete/", views.customer_delete, name="delete"),
+    path("<int:pk>/merge/", views.customer_merge, name="merge"),
+    path("<int:pk>/reveal/<str:field>/", views.customer_reveal, name="reveal"),
+    path("<int:pk>/consents/", views.consent_record, name="consent"),
+]

@@ -1,0 +1,49 @@
+"""Small reads shared by the staff pages, scoped to the acting staff member's dealer."""
+
+from datetime import timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from dealercare.core.access import scope_to_dealer
+from dealercare.core.models import AuditEntry
+from dealercare.core.roles import Action, allows, require
+from dealercare.customers.models import Customer, Tag
+from dealercare.vehicles.models import Vehicle
+
+DUE_SOON_DAYS = 30
+
+
+def audit_list(*, actor) -> QuerySet:
+    require(actor, Action.AUDIT_VIEW)
+    return scope_to_dealer(actor, AuditEntry.objects.select_related("actor")).order_by("-id")
+
+
+def tag_names(*, actor) -> list[str]:
+    return list(scope_to_dealer(actor, Tag.objects.order_by("name")).values_list("name", flat=True))
+
+
+def vehicle_makes_and_models(*, actor) -> tuple[list[str], list[str]]:
+    pairs = scope_to_dealer(actor, Vehicle.objects.all()).values_list("make", "model_name")
+    pairs = set(pairs.distinct())
+    return sorted({make for make, _m in pairs}), sorted({model for _m, model in pairs})
+
+
+def due_soon_date():
+    return timezone.localdate() + timedelta(days=DUE_SOON_DAYS)
+
+
+def dashboard_counts(*, actor) -> dict[str, int]:
+    """The few numbers on the home page, each only for a role that may see the records."""
+    counts = {}
+    if allows(actor, Action.CUSTOMER_VIEW):
+        customers = Customer.objects.filter(merged_into=None)
+        counts["customers"] = scope_to_dealer(actor, customers).count()
+    if allows(actor, Action.VEHICLE_VIEW):
+        vehicles = scope_to_dealer(actor, Vehicle.objects.all())
+        soon = due_soon_date()
+        counts["vehicles"] = vehicles.count()
+        counts["service_due"] = vehicles.filter(next_maintenance_due__lte=soon).count()
+        counts["inspection_due"] = vehicles.filter(inspection_due__lte=soon).count()
+        counts["insurance_due"] = vehicles.filter(insurance_expiry__lte=soon).count()
+    return counts

@@ -1,0 +1,150 @@
+"""Template helpers: the role table, formatting of money, numbers and dates, audit entries."""
+
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from dealercare.core import masking
+from dealercare.core.roles import allows
+from dealercare.customers.models import Channel
+
+register = template.Library()
+
+MASKS = {
+    "phone": masking.mask_phone,
+    "email": masking.mask_email,
+    "id_number": masking.mask_id_number,
+    "address": masking.mask_address,
+    "name": masking.mask_name,
+}
+AUDIT_MODELS = {"customer": "customers.Customer", "vehicle": "vehicles.Vehicle"}
+AUDIT_VERBS = {
+    "customer.create": _("created the customer"),
+    "customer.import": _("imported the customer"),
+    "customer.update": _("changed the customer"),
+    "customer.delete": _("deleted the customer"),
+    "customer.reveal": _("revealed in clear text"),
+    "customer.merge": _("merged a duplicate into the customer"),
+    "customer.merged_into": _("merged the customer into another"),
+    "consent.record": _("recorded marketing consent"),
+    "vehicle.create": _("added the vehicle"),
+    "vehicle.update": _("changed the vehicle"),
+    "vehicle.mileage": _("recorded a mileage reading"),
+    "vehicle.delete": _("deleted the vehicle"),
+}
+AUDIT_LABELS = {
+    "tags": _("tags"),
+    "km": _("odometer (km)"),
+    "merged_customer": _("merged customer"),
+    "merged_into": _("merged into"),
+    **{f"consent.{value}": label for value, label in Channel.choices},
+}
+AUDIT_VALUES = {"granted": _("granted"), "withdrawn": _("withdrawn")}
+
+
+@register.filter
+def can(user, action: str) -> bool:
+    """``{% if user|can:"customer.update" %}`` — the same table the services check."""
+    return allows(user, action)
+
+
+@register.filter
+def mask(value, kind: str) -> str:
+    return MASKS[kind](value)
+
+
+@register.filter
+def cny(value) -> str:
+    """¥1,234.50"""
+    if value in (None, ""):
+        return ""
+    try:
+        amount = Decimal(value).quantize(Decimal("0.01"))
+    except (InvalidOperation, TypeError, ValueError):
+        return ""
+    sign = "-" if amount < 0 else ""
+    return f"{sign}¥{abs(amount):,.2f}"
+
+
+@register.filter
+def km(value) -> str:
+    return "" if value is None else f"{value:,} km"
+
+
+@register.filter
+def day(value) -> str:
+    """2026-11-25"""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value)
+    return value.strftime("%Y-%m-%d") if isinstance(value, date) else ""
+
+
+@register.filter
+def long_day(value) -> str:
+    """2026年11月25日 in Chinese, 25 Nov 2026 in English."""
+    if not isinstance(value, date):
+        return ""
+    if (get_language() or "").startswith("zh"):
+        return f"{value.year}年{value.month}月{value.day}日"
+    return f"{value.day} {value:%b} {value.year}"
+
+
+@register.filter
+def moment(value) -> str:
+    """2026-11-25 14:05 in the dealer's time zone."""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number) -> str:
+    """The current URL's query with another page number, so filters survive paging."""
+    query = context["request"].GET.copy()
+    query["page"] = number
+    return f"?{query.urlencode()}"
+
+
+def _field(object_type: str, name: str):
+    try:
+        return apps.get_model(AUDIT_MODELS[object_type])._meta.get_field(name)
+    except (KeyError, FieldDoesNotExist):
+        return None
+
+
+def _shown(value, field) -> str:
+    if value in (None, "", []):
+        return ""
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(AUDIT_VALUES.get(value, value))
+
+
+@register.simple_tag
+def audit_verb(entry) -> str:
+    return str(AUDIT_VERBS.get(entry.action, entry.action))
+
+
+@register.simple_tag
+def audit_actor(entry) -> str:
+    return entry.actor.display_name if entry.actor else str(_("System"))
+
+
+@register.simple_tag
+def audit_changes(entry) -> list[dict]:
+    """Each change as label, old and new — the values are already masked by the services."""
+    lines = []
+    for name, (old, new) in sorted(entry.changes.items()):
+        field = _field(entry.object_type, name)
+        label = AUDIT_LABELS.get(name) or (field.verbose_name if field else name)
+        if entry.action == "customer.reveal":
+            lines.append({"label": label, "old": "", "new": ""})
+        elif _shown(old, field) or _shown(new, field):
+            lines.append({"label": label, "old": _shown(old, field), "new": _shown(new, field)})
+    return lines

@@ -1,0 +1,95 @@
+"""Page forms: they parse what the browser sent; every rule is checked by the services."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dealercare.customers.models import Channel, ConsentRecord, Customer, Grade
+from dealercare.customers.selectors import CustomerFilters
+from dealercare.customers.services import PERSONAL_FIELDS, CustomerInput
+from dealercare.vehicles.forms import DATE, VehicleFilterForm
+
+
+def _label(name: str):
+    return Customer._meta.get_field(name).verbose_name
+
+
+def _blank(label):
+    return [("", label)]
+
+
+class CustomerFilterForm(VehicleFilterForm):
+    filters_class = CustomerFilters
+
+    grade = forms.ChoiceField(required=False, choices=_blank(_("All grades")) + Grade.choices)
+    tag = forms.ChoiceField(required=False)
+
+    def __init__(self, data, *, tags, makes, models):
+        super().__init__(data, makes=makes, models=models)
+        self.fields["tag"].choices = _blank(_("All tags")) + [(t, t) for t in tags]
+
+
+class CustomerForm(forms.Form):
+    name = forms.CharField(label=_label("name"))
+    phone = forms.CharField(label=_label("phone"))
+    kind = forms.ChoiceField(label=_label("kind"), choices=Customer.Kind.choices)
+    phone_alt = forms.CharField(label=_label("phone_alt"), required=False)
+    email = forms.CharField(label=_label("email"), required=False)
+    id_number = forms.CharField(label=_label("id_number"), required=False)
+    address = forms.CharField(label=_label("address"), required=False)
+    birthday = forms.DateField(label=_label("birthday"), required=False, widget=DATE)
+    gender = forms.ChoiceField(
+        label=_label("gender"), required=False, choices=Customer.Gender.choices
+    )
+    grade = forms.ChoiceField(
+        label=_label("grade"), required=False, choices=_blank(_("Not graded")) + Grade.choices
+    )
+    source = forms.ChoiceField(label=_label("source"), choices=Customer.Source.choices)
+    preferred_channel = forms.ChoiceField(
+        label=_label("preferred_channel"), choices=Channel.choices
+    )
+    preferred_time = forms.ChoiceField(
+        label=_label("preferred_time"), choices=Customer.ContactTime.choices
+    )
+    interested_models = forms.CharField(label=_label("interested_models"), required=False)
+    service_preferences = forms.CharField(label=_label("service_preferences"), required=False)
+    tags = forms.CharField(
+        label=_("tags"), required=False, help_text=_("Separate tags with commas.")
+    )
+    referrer_id = forms.IntegerField(
+        label=_("referred by (customer no.)"), required=False, min_value=1
+    )
+    notes = forms.CharField(
+        label=_label("notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    @classmethod
+    def initial_for(cls, customer: Customer, revealed: dict[str, str]) -> dict:
+        """The stored values to edit; personal ones only as far as they were revealed."""
+        values = {name: getattr(customer, name) for name in cls.base_fields if name != "tags"}
+        values |= {name: revealed.get(name, "") for name in PERSONAL_FIELDS}
+        values["tags"] = ", ".join(sorted(tag.name for tag in customer.tags.all()))
+        return values
+
+    def to_input(self) -> CustomerInput:
+        values = {name: self.cleaned_data[name] for name in self.fields if name != "version"}
+        values["tags"] = [t for t in values["tags"].replace("，", ",").split(",") if t.strip()]
+        return CustomerInput(**values)
+
+
+class CustomerEditForm(CustomerForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ConsentForm(forms.Form):
+    channel = forms.ChoiceField(label=_("channel"), choices=Channel.choices)
+    granted = forms.TypedChoiceField(
+        label=_("decision"),
+        choices=[("yes", _("granted")), ("no", _("withdrawn"))],
+        coerce=lambda v: v == "yes",
+    )
+    source = forms.ChoiceField(label=_("source"), choices=ConsentRecord.Source.choices)
+
+
+class MergeForm(forms.Form):
+    duplicate = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    q = forms.CharField(required=False, max_length=100)
