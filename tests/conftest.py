@@ -1,9 +1,11 @@
 """A fixed cast for every test: one brand, two dealers (sh01, bj01), one account per role."""
 
+import functools
 from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.test import Client
 from django.utils import timezone
 
@@ -24,9 +26,15 @@ class Cast:
     oem: User
 
 
+@functools.cache
+def password_hash() -> str:
+    """Hash the cast's password once: scrypt is slow on purpose, 19 times a test is too slow."""
+    return make_password(PASSWORD)
+
+
 def make_staff(dealer: Dealer, role: str) -> User:
     user = User(username=f"{role}@{dealer.code}", dealer=dealer, role=role, first_name=role)
-    user.set_password(PASSWORD)
+    user.password = password_hash()
     user.save()
     return user
 
@@ -37,9 +45,9 @@ def cast(db) -> Cast:
     dealer_a = Dealer.objects.create(brand=brand, code="sh01", name="上海浦东星途4S店", city="上海")
     dealer_b = Dealer.objects.create(brand=brand, code="bj01", name="北京朝阳星途4S店", city="北京")
     dealer_roles = [r for r in Role.values if r != Role.OEM_ANALYST]
-    oem = User(username="oem@xt", brand=brand, role=Role.OEM_ANALYST)
-    oem.set_password(PASSWORD)
-    oem.save()
+    oem = User.objects.create(
+        username="oem@xt", brand=brand, role=Role.OEM_ANALYST, password=password_hash()
+    )
     return Cast(
         brand=brand,
         dealer_a=dealer_a,

@@ -226,7 +226,9 @@ def vehicle_create(*, actor, data: VehicleInput) -> Vehicle:
 
 def _lock_current(vehicle: Vehicle, version: int) -> Vehicle:
     locked = (
-        Vehicle.objects.select_for_update().select_related("catalogue_model").get(pk=vehicle.pk)
+        Vehicle.objects.select_for_update(of=("self",))
+        .select_related("catalogue_model")
+        .get(pk=vehicle.pk)
     )
     if locked.version != version:
         raise StaleVersion()
@@ -281,7 +283,9 @@ def vehicle_record_mileage(
         read_on = clean_past_date(read_on or timezone.localdate(), earliest=date(1950, 1, 1))
     errors.raise_if_any()
     vehicle = (
-        Vehicle.objects.select_for_update().select_related("catalogue_model").get(pk=vehicle.pk)
+        Vehicle.objects.select_for_update(of=("self",))
+        .select_related("catalogue_model")
+        .get(pk=vehicle.pk)
     )
     reading = _add_reading(actor, vehicle, km, read_on, source)
     vehicle_replan(vehicle)
