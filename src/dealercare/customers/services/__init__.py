@@ -1,0 +1,42 @@
+"""Every write to the customer archive: one function per business action, one transaction.
+
+Split by sub-domain; the public names are gathered here so callers import one place.
+"""
+
+from dealercare.customers.services.consent import consent_record
+from dealercare.customers.services.merge import customer_merge
+from dealercare.customers.services.profile import (
+    AUDIT_MASKS,
+    PERSONAL_FIELDS,
+    CustomerInput,
+    DuplicateCustomer,
+    apply_profile,
+    customer_audit,
+    customer_clean,
+    customer_create,
+    customer_delete,
+    customer_duplicates,
+    customer_event,
+    customer_reveal,
+    customer_update,
+    phone_index,
+)
+
+__all__ = [
+    "AUDIT_MASKS",
+    "PERSONAL_FIELDS",
+    "CustomerInput",
+    "DuplicateCustomer",
+    "apply_profile",
+    "consent_record",
+    "customer_audit",
+    "customer_clean",
+    "customer_create",
+    "customer_delete",
+    "customer_duplicates",
+    "customer_event",
+    "customer_merge",
+    "customer_reveal",
+    "customer_update",
+    "phone_index",
+]
