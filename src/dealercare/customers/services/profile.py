@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from dealercare.core import crypto
-from dealercare.core.audit import AuditEvent, audit_record, audit_record_many, changes_between
+from dealercare.core.audit import AuditEvent, audit_record, changes_between
 from dealercare.core.cleaning import FieldErrors, clean_choice, clean_past_date, clean_text
 from dealercare.core.errors import BusinessRuleViolation, Conflict, NotFound, StaleVersion
 from dealercare.core.masking import (
@@ -24,7 +24,7 @@ from dealercare.core.validators import (
     validate_email_address,
     validate_id_number,
 )
-from dealercare.customers.models import Channel, ConsentRecord, Customer, Grade, Tag
+from dealercare.customers.models import Channel, Customer, Grade, Tag
 
 PERSONAL_FIELDS = ("phone", "phone_alt", "email", "id_number", "address")
 AUDIT_MASKS = {
@@ -114,7 +114,7 @@ def customer_clean(data: CustomerInput) -> dict:
     return clean
 
 
-def _snapshot(customer: Customer) -> dict:
+def customer_snapshot(customer: Customer) -> dict:
     values = {name: getattr(customer, name) for name in PROFILE_FIELDS}
     values["referrer"] = customer.referrer_id
     return values
@@ -194,17 +194,12 @@ def customer_create(*, actor, data: CustomerInput, allow_duplicate: bool = False
     customer.referrer_id = _resolve_referrer(actor, data.referrer_id, None)
     customer.save()
     _set_tags(customer, clean["tags"])
-    audit_record(
-        actor=actor,
-        dealer=actor.dealer,
-        event=_event(
-            "customer.create", customer, changes_between({}, _snapshot(customer), AUDIT_MASKS)
-        ),
-    )
+    changes = changes_between({}, customer_snapshot(customer), AUDIT_MASKS)
+    customer_audit(actor, "customer.create", customer, changes)
     return customer
 
 
-def _event(action: str, customer: Customer, changes: dict | None = None) -> AuditEvent:
+def customer_event(action: str, customer: Customer, changes: dict | None = None) -> AuditEvent:
     return AuditEvent(
         action=action,
         object_type="customer",
@@ -213,6 +208,10 @@ def _event(action: str, customer: Customer, changes: dict | None = None) -> Audi
         customer_id=customer.pk,
         changes=changes,
     )
+
+
+def customer_audit(actor, action: str, customer: Customer, changes: dict | None = None) -> None:
+    audit_record(actor=actor, dealer=actor.dealer, event=customer_event(action, customer, changes))
 
 
 def _lock_current(customer: Customer, version: int) -> Customer:
@@ -232,7 +231,7 @@ def customer_update(*, actor, customer: Customer, data: CustomerInput, version: 
     duplicates = customer_duplicates(dealer_id=actor.dealer_id, clean=clean, exclude_id=customer.pk)
     if duplicates:
         raise DuplicateCustomer(duplicates)
-    before = _snapshot(customer)
+    before = customer_snapshot(customer)
     before_tags = sorted(customer.tags.values_list("name", flat=True))
     apply_profile(customer, clean)
     customer.referrer_id = _resolve_referrer(actor, data.referrer_id, customer)
@@ -240,11 +239,11 @@ def customer_update(*, actor, customer: Customer, data: CustomerInput, version: 
     customer.save()
     _set_tags(customer, clean["tags"])
     changes = changes_between(
-        before | {"tags": before_tags}, _snapshot(customer) | {"tags": clean["tags"]}, AUDIT_MASKS
+        before | {"tags": before_tags},
+        customer_snapshot(customer) | {"tags": clean["tags"]},
+        AUDIT_MASKS,
     )
-    audit_record(
-        actor=actor, dealer=actor.dealer, event=_event("customer.update", customer, changes)
-    )
+    customer_audit(actor, "customer.update", customer, changes)
     return customer
 
 
@@ -256,8 +255,8 @@ def customer_delete(*, actor, customer: Customer) -> None:
             _("This customer still owns vehicles. Transfer or delete the vehicles first."),
             code="customer_has_vehicles",
         )
-    event = _event(
-        "customer.delete", customer, changes_between(_snapshot(customer), {}, AUDIT_MASKS)
+    event = customer_event(
+        "customer.delete", customer, changes_between(customer_snapshot(customer), {}, AUDIT_MASKS)
     )
     customer.tags.clear()
     Customer.objects.filter(referrer=customer).update(referrer=None)
@@ -271,86 +270,5 @@ def customer_reveal(*, actor, customer: Customer, field_name: str) -> str:
     require(actor, Action.CUSTOMER_REVEAL)
     if field_name not in PERSONAL_FIELDS:
         raise NotFound()
-    audit_record(
-        actor=actor,
-        dealer=actor.dealer,
-        event=_event("customer.reveal", customer, {field_name: ["***", "revealed"]}),
-    )
+    customer_audit(actor, "customer.reveal", customer, {field_name: ["***", "revealed"]})
     return getattr(customer, field_name)
-
-
-@transaction.atomic
-def consent_record(*, actor, customer: Customer, channel: str, granted: bool, source: str):
-    require(actor, Action.CONSENT_UPDATE)
-    errors = FieldErrors()
-    with errors.field("channel"):
-        clean_choice(channel, Channel.choices, required=True)
-    with errors.field("source"):
-        clean_choice(source, ConsentRecord.Source.choices, required=True)
-    errors.raise_if_any()
-    record = ConsentRecord.objects.create(
-        dealer_id=customer.dealer_id,
-        customer=customer,
-        channel=channel,
-        granted=granted,
-        source=source,
-        recorded_by=actor,
-    )
-    change = {f"consent.{channel}": [None, "granted" if granted else "withdrawn"]}
-    audit_record(actor=actor, dealer=actor.dealer, event=_event("consent.record", customer, change))
-    return record
-
-
-FILLABLE_ON_MERGE = ("phone_alt", "email", "id_number", "address", "birthday", "gender", "notes")
-
-
-@transaction.atomic
-def customer_merge(*, actor, target: Customer, duplicate: Customer) -> Customer:
-    """Fold a duplicate into the target. Nothing is lost: vehicles, ownership, consents,
-    related persons, tags and referrals move over, blank profile fields are filled from the
-    duplicate, and the duplicate's timeline stays readable from the target."""
-    require(actor, Action.CUSTOMER_MERGE)
-    if target.pk == duplicate.pk or duplicate.merged_into_id or target.merged_into_id:
-        raise BusinessRuleViolation(
-            _("Choose two different customers that are not merged already."), code="invalid_merge"
-        )
-    target, duplicate = (
-        Customer.objects.select_for_update().get(pk=target.pk),
-        Customer.objects.select_for_update().get(pk=duplicate.pk),
-    )
-    before = _snapshot(target)
-    for name in FILLABLE_ON_MERGE:
-        if not getattr(target, name) and getattr(duplicate, name):
-            setattr(target, name, getattr(duplicate, name))
-    if not target.phone_alt and duplicate.phone != target.phone:
-        target.phone_alt = duplicate.phone
-    target.phone_alt_hmac = phone_index(target.phone_alt)
-    target.id_number_hmac = crypto.blind_index("id", target.id_number)
-    target.version += 1
-    target.save()
-    target.tags.add(*duplicate.tags.all())
-    for related_name in ("vehicles", "ownerships", "consents", "related"):
-        getattr(duplicate, related_name).update(**_owner_field(related_name, target))
-    duplicate.referrals.exclude(pk=target.pk).update(referrer=target)
-    Customer.objects.filter(merged_into=duplicate).update(merged_into=target)
-    duplicate.merged_into = target
-    duplicate.version += 1
-    duplicate.save(update_fields=["merged_into", "version", "updated_at"])
-    merged = {"merged_customer": [None, duplicate.pk]}
-    audit_record_many(
-        actor=actor,
-        dealer=actor.dealer,
-        events=[
-            _event(
-                "customer.merge",
-                target,
-                changes_between(before, _snapshot(target), AUDIT_MASKS) | merged,
-            ),
-            _event("customer.merged_into", duplicate, {"merged_into": [None, target.pk]}),
-        ],
-    )
-    return target
-
-
-def _owner_field(related_name: str, target: Customer) -> dict:
-    return {"owner": target} if related_name == "vehicles" else {"customer": target}
