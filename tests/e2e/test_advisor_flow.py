@@ -76,7 +76,7 @@ def test_reveal_and_live_search_in_english(page, live_server, log_in, zhang_wei,
     page.screenshot(path=artifacts / "csr-reveal-en.png", full_page=True)
 
 
-def test_customer_list_with_demo_data(page, live_server, log_in, cast, artifacts):
+def test_pages_with_demo_data(page, live_server, log_in, cast, artifacts):
     """The screenshot in the README: docs/screenshot-customers.png is a copy of this one."""
     dealer_fill(cast.dealer_a, customers=60, vehicles=75, seed=1)
     log_in(page, "advisor@sh01")
@@ -85,3 +85,9 @@ def test_customer_list_with_demo_data(page, live_server, log_in, cast, artifacts
     page.screenshot(path=artifacts / "customers.png")
     page.goto(f"{live_server.url}/")
     page.screenshot(path=artifacts / "home.png")
+    page.get_by_role("link", name="车辆", exact=True).click()
+    page.locator("#results tbody tr a").first.click()
+    page.get_by_role("spinbutton", name="里程（公里）").fill("1")
+    page.get_by_role("button", name="登记里程").click()
+    expect(page.locator(".field-error")).to_contain_text("公里低于")
+    page.screenshot(path=artifacts / "vehicle-mileage-refused.png", full_page=True)
