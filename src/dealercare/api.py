@@ -87,12 +87,14 @@ def _register_routers() -> None:
     from dealercare.customers.api import router as customers_router
     from dealercare.customers.import_api import export_router
     from dealercare.customers.import_api import router as imports_router
+    from dealercare.customers.privacy_api import router as privacy_router
     from dealercare.vehicles.api import router as vehicles_router
 
     api.add_router("/v1/auth", auth_router)
     api.add_router("/v1/customers", export_router)
     api.add_router("/v1/customers", customers_router)
     api.add_router("/v1/imports", imports_router)
+    api.add_router("/v1", privacy_router)
     api.add_router("/v1/vehicles", vehicles_router)
 
 

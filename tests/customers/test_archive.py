@@ -94,3 +94,29 @@ def test_merge_keeps_all_history(cast, api_as, family):
 def test_list_is_paged(cast, api_as, family):
     page = api_as(cast.staff_a[Role.CSR]).get("/customers", {"size": 2, "page": 2}).json()
     assert (page["count"], page["page"], page["pages"], len(page["items"])) == (3, 2, 2, 1)
+
+
+def test_related_persons_are_added_masked_and_audited(cast, api_as, family):
+    api = api_as(cast.staff_a[Role.ADVISOR])
+    url = f"/customers/{family['zhang'].pk}/related"
+    refused = api.post(url, {"name": "张小伟", "relation": "family", "receives_reminders": True})
+    assert refused.status_code == 422 and "phone" in refused.json()["fields"]
+    added = api.post(
+        url,
+        {
+            "name": "张小伟",
+            "relation": "driver",
+            "phone": "13600001234",
+            "receives_reminders": True,
+        },
+    )
+    assert added.status_code == 201 and added.json()["phone"] == "136****1234"
+    detail = api.get(f"/customers/{family['zhang'].pk}").json()
+    assert [p["name"] for p in detail["related"]] == ["张小伟"]
+    outsider = api_as(cast.staff_b[Role.ADVISOR])
+    assert outsider.delete(f"{url}/{added.json()['id']}").status_code == 404
+    assert api.delete(f"{url}/{added.json()['id']}").status_code == 204
+    actions = [
+        e["action"] for e in api.get(f"/customers/{family['zhang'].pk}/timeline").json()["items"]
+    ]
+    assert actions[:2] == ["customer.related_remove", "customer.related_add"]

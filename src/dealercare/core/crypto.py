@@ -17,6 +17,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from dealercare.core.validators import normalize_mobile
+
 PREFIX = "v1"
 NONCE_BYTES = 12
 
@@ -84,3 +86,8 @@ def blind_index(kind: str, normalized_value: str) -> str:
 def reset_key_cache() -> None:
     _key_ring.cache_clear()
     _blind_index_key.cache_clear()
+
+
+def phone_index(raw: str) -> str:
+    """Blind index of a mobile number however it was typed (+86, spaces, dashes)."""
+    return blind_index("phone", normalize_mobile(raw)) if raw else ""

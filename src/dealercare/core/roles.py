@@ -32,6 +32,9 @@ class Action(models.TextChoices):
     CUSTOMER_REVEAL = "customer.reveal", _("Reveal personal data")
     CUSTOMER_IMPORT = "customer.import", _("Import customers")
     CUSTOMER_EXPORT = "customer.export", _("Export customers")
+    CUSTOMER_PRIVACY_EXPORT = "customer.privacy_export", _("Export one person's data (PIPL)")
+    CUSTOMER_ERASE = "customer.erase", _("Erase a person's data on request (PIPL)")
+    DATA_QUALITY = "customer.data_quality", _("Read the data-quality report")
     CONSENT_UPDATE = "consent.update", _("Record marketing consent")
     VEHICLE_VIEW = "vehicle.view", _("View vehicles")
     VEHICLE_CREATE = "vehicle.create", _("Create vehicles")
@@ -63,7 +66,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Role.MANAGER: frozenset(
         _CUSTOMER_DESK
         | {A.CUSTOMER_DELETE, A.CUSTOMER_MERGE, A.CUSTOMER_IMPORT, A.CUSTOMER_EXPORT}
-        | {A.VEHICLE_DELETE}
+        | {A.CUSTOMER_PRIVACY_EXPORT, A.CUSTOMER_ERASE, A.DATA_QUALITY, A.VEHICLE_DELETE}
     ),
     Role.SALES: frozenset(_CUSTOMER_DESK - {A.MILEAGE_RECORD}),
     Role.ADVISOR: frozenset(_CUSTOMER_DESK | {A.CUSTOMER_MERGE}),
@@ -72,7 +75,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PARTS: frozenset({A.VEHICLE_VIEW}),
     Role.CSR: frozenset(
         {A.CUSTOMER_VIEW, A.CUSTOMER_UPDATE, A.CUSTOMER_REVEAL, A.CONSENT_UPDATE}
-        | {A.VEHICLE_VIEW, A.AUDIT_VIEW}
+        | {A.CUSTOMER_PRIVACY_EXPORT, A.DATA_QUALITY, A.VEHICLE_VIEW, A.AUDIT_VIEW}
     ),
     Role.INSURANCE: frozenset(
         {A.CUSTOMER_VIEW, A.CUSTOMER_REVEAL, A.VEHICLE_VIEW, A.VEHICLE_UPDATE}

@@ -62,9 +62,13 @@ def normalize_mobile(value: str) -> str:
     return match.group(1) if match else compact
 
 
+def is_cn_mobile(value: str) -> bool:
+    return bool(_CN_MOBILE_RE.fullmatch(normalize_mobile(value)))
+
+
 def validate_cn_mobile(value: str) -> str:
     mobile = normalize_mobile(value)
-    if not _CN_MOBILE_RE.fullmatch(mobile):
+    if not is_cn_mobile(mobile):
         raise ValidationError(
             _("Enter a valid mainland mobile number (11 digits starting with 1)."),
             code="invalid_mobile",

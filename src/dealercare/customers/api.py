@@ -9,11 +9,14 @@ from dealercare.customers.models import Tag
 from dealercare.customers.schemas import (
     ConsentIn,
     ConsentOut,
+    CustomerDetailOut,
     CustomerIn,
     CustomerOut,
     CustomerPageOut,
     CustomerUpdateIn,
     MergeIn,
+    RelatedPersonIn,
+    RelatedPersonOut,
     RevealIn,
     RevealOut,
     TimelinePageOut,
@@ -69,9 +72,26 @@ def customer_create(request, payload: CustomerIn):
     return Status(201, services.customer_create(actor=request.user, data=data))
 
 
-@router.get("/{int:customer_id}", response={200: CustomerOut, **ERRORS})
+@router.get("/{int:customer_id}", response={200: CustomerDetailOut, **ERRORS})
 def customer_read(request, customer_id: int):
     return selectors.customer_get(actor=request.user, customer_id=customer_id)
+
+
+@router.post("/{int:customer_id}/related", response={201: RelatedPersonOut, **ERRORS})
+def related_person_add(request, customer_id: int, payload: RelatedPersonIn):
+    customer = selectors.customer_get(actor=request.user, customer_id=customer_id)
+    data = services.RelatedPersonInput(**payload.dict())
+    return Status(
+        201, services.related_person_add(actor=request.user, customer=customer, data=data)
+    )
+
+
+@router.delete("/{int:customer_id}/related/{int:person_id}", response={204: None, **ERRORS})
+def related_person_remove(request, customer_id: int, person_id: int):
+    customer = selectors.customer_get(actor=request.user, customer_id=customer_id)
+    person = selectors.related_person_get(customer=customer, person_id=person_id)
+    services.related_person_remove(actor=request.user, person=person)
+    return Status(204, None)
 
 
 @router.put("/{int:customer_id}", response={200: CustomerOut, **ERRORS})

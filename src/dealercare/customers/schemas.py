@@ -81,6 +81,33 @@ class CustomerOut(Schema):
         return sorted(tag.name for tag in obj.tags.all())
 
 
+class RelatedPersonIn(Schema):
+    name: str
+    relation: str = Field(..., description="family, fleet, driver or other")
+    phone: str = ""
+    receives_reminders: bool = False
+
+
+class RelatedPersonOut(Schema):
+    id: int
+    name: str
+    relation: str
+    phone: str
+    receives_reminders: bool
+
+    @staticmethod
+    def resolve_phone(obj):
+        return mask_phone(obj.phone)
+
+
+class CustomerDetailOut(CustomerOut):
+    related: list[RelatedPersonOut]
+
+    @staticmethod
+    def resolve_related(obj):
+        return list(obj.related.all())
+
+
 class CustomerPageOut(Schema):
     items: list[CustomerOut]
     count: int

@@ -8,11 +8,12 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import Right
 
 from dealercare.core.access import get_for, scope_to_dealer
+from dealercare.core.crypto import phone_index
+from dealercare.core.errors import NotFound
 from dealercare.core.models import AuditEntry
 from dealercare.core.roles import Action, require
 from dealercare.core.validators import normalize_plate, normalize_vin
-from dealercare.customers.models import Channel, ConsentRecord, Customer
-from dealercare.customers.services import phone_index
+from dealercare.customers.models import Channel, ConsentRecord, Customer, RelatedPerson
 from dealercare.vehicles.models import Vehicle
 
 MOBILE_QUERY = re.compile(r"^(\+?86|0086)?1\d{10}$")
@@ -21,6 +22,7 @@ VIN_TAIL_QUERY = re.compile(r"^[A-HJ-NPR-Z0-9]{6}$")
 PLATE_QUERY = re.compile(r"^[\u4e00-\u9fff][A-Z][A-Z0-9]{4,6}[\u4e00-\u9fff]?$")
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+NEWEST_FIRST = ("-created_at", "-id")  # matches the (dealer, -created_at, -id) indexes
 
 
 @dataclass(frozen=True)
@@ -97,12 +99,27 @@ def customer_list(*, actor, filters: CustomerFilters) -> QuerySet:
             dealer_id=actor.dealer_id, owner_id=OuterRef("pk"), **vehicle_filter
         )
         customers = customers.filter(Exists(owned))
-    return customers.order_by("-id")
+    return customers.order_by(*NEWEST_FIRST)
+
+
+class IdsFirstPaginator(Paginator):
+    """Reads a page in one query that picks the page's ids first, then fetches those rows:
+    ``WHERE id IN (SELECT id … ORDER BY … LIMIT n OFFSET m)``. The inner select is served
+    by a covering index alone, so a deep page skips index entries, not table rows."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = self.object_list.values("pk")[bottom:top]
+        return self._get_page(self.object_list.filter(pk__in=ids), number, self)
 
 
 def paginate(queryset: QuerySet, *, page: int, size: int = PAGE_SIZE) -> Page:
     size = max(1, min(size, MAX_PAGE_SIZE))
-    return Paginator(queryset, size).get_page(page)
+    return IdsFirstPaginator(queryset, size).get_page(page)
 
 
 def customer_get(*, actor, customer_id) -> Customer:
@@ -141,3 +158,10 @@ def customer_timeline(*, actor, customer: Customer) -> QuerySet:
     return AuditEntry.objects.filter(dealer_id=customer.dealer_id, customer_id__in=ids).order_by(
         "-id"
     )
+
+
+def related_person_get(*, customer: Customer, person_id: int) -> RelatedPerson:
+    person = customer.related.filter(pk=person_id).first()
+    if person is None:
+        raise NotFound()
+    return person

@@ -6,6 +6,7 @@ memory. Cells that a spreadsheet would run as a formula are written as text.
 
 import csv
 import io
+import json
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -135,4 +136,25 @@ def xlsx_write(rows: Iterable[list], target) -> None:
     sheet.append(_export_header())
     for row in rows:
         sheet.append([neutralise_formula(v) for v in row])
+    workbook.save(target)
+
+
+def _flat(value) -> str:
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def personal_data_xlsx(data: dict, target) -> None:
+    """One sheet per section of a person's data export; nested values as JSON text."""
+    workbook = Workbook(write_only=True)
+    for section, content in data.items():
+        sheet = workbook.create_sheet(section[:31])
+        rows = [content] if isinstance(content, dict) else content
+        columns = list(rows[0]) if rows else []
+        sheet.append(columns)
+        for row in rows:
+            sheet.append([neutralise_formula(_flat(row[c])) for c in columns])
     workbook.save(target)

@@ -71,7 +71,8 @@ class Vehicle(TenantModel):
                 fields=["dealer", "next_maintenance_due"], name="vehicle_next_service_idx"
             ),
             models.Index(fields=["dealer", "make", "model_name"], name="vehicle_model_idx"),
-            models.Index(fields=["dealer", "-id"], name="vehicle_recent_idx"),
+            # Newest first by (created_at, id), not id alone: see customers.models.Customer.
+            models.Index(fields=["dealer", "-created_at", "-id"], name="vehicle_recent_idx"),
         ]
 
     def __str__(self):

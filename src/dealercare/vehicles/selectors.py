@@ -6,8 +6,13 @@ from django.db.models import QuerySet
 
 from dealercare.core.access import get_for, scope_to_dealer
 from dealercare.core.roles import Action, require
-from dealercare.customers.selectors import classify_query, vehicles_matching
-from dealercare.customers.services import phone_index
+from dealercare.customers.models import Customer
+from dealercare.customers.selectors import (
+    NEWEST_FIRST,
+    classify_query,
+    customers_matching,
+    vehicles_matching,
+)
 from dealercare.vehicles.models import Vehicle
 
 
@@ -27,20 +32,19 @@ def vehicle_list(*, actor, filters: VehicleFilters) -> QuerySet:
         matching = vehicles_matching(actor.dealer_id, search)
         if matching is not None:
             vehicles = vehicles.filter(pk__in=matching.values("pk"))
-        elif search.kind == "phone":
-            digest = phone_index(search.value)
-            vehicles = vehicles.filter(owner__phone_hmac=digest) | vehicles.filter(
-                owner__phone_alt_hmac=digest
-            )
         else:
-            vehicles = vehicles.filter(owner__name__startswith=search.value)
+            # A mobile or a name: find the owners first, by the customer indexes (which
+            # all lead with the dealer), then their cars by the owner index.
+            active = Customer.objects.filter(dealer_id=actor.dealer_id, merged_into=None)
+            owners = customers_matching(active, actor.dealer_id, filters.q)
+            vehicles = vehicles.filter(owner_id__in=owners.values("pk"))
     if filters.make:
         vehicles = vehicles.filter(make=filters.make)
     if filters.model:
         vehicles = vehicles.filter(model_name=filters.model)
     if filters.service_due_before:
         vehicles = vehicles.filter(next_maintenance_due__lte=filters.service_due_before)
-    return vehicles.order_by("-id")
+    return vehicles.order_by(*NEWEST_FIRST)
 
 
 def vehicle_get(*, actor, vehicle_id) -> Vehicle:

@@ -21,12 +21,18 @@ from dealercare.customers.services.profile import (
     customer_update,
     phone_index,
 )
+from dealercare.customers.services.related import (
+    RelatedPersonInput,
+    related_person_add,
+    related_person_remove,
+)
 
 __all__ = [
     "AUDIT_MASKS",
     "PERSONAL_FIELDS",
     "CustomerInput",
     "DuplicateCustomer",
+    "RelatedPersonInput",
     "apply_profile",
     "consent_record",
     "customer_audit",
@@ -39,4 +45,6 @@ __all__ = [
     "customer_reveal",
     "customer_update",
     "phone_index",
+    "related_person_add",
+    "related_person_remove",
 ]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from dealercare.core import crypto
 from dealercare.core.audit import AuditEvent, audit_record, changes_between
 from dealercare.core.cleaning import FieldErrors, clean_choice, clean_past_date, clean_text
+from dealercare.core.crypto import phone_index
 from dealercare.core.errors import BusinessRuleViolation, Conflict, NotFound, StaleVersion
 from dealercare.core.masking import (
     mask_address,
@@ -19,7 +20,6 @@ from dealercare.core.masking import (
 )
 from dealercare.core.roles import Action, require
 from dealercare.core.validators import (
-    normalize_mobile,
     validate_cn_mobile,
     validate_email_address,
     validate_id_number,
@@ -77,10 +77,6 @@ class CustomerInput:
     notes: str = ""
     tags: list[str] = field(default_factory=list)
     referrer_id: int | None = None
-
-
-def phone_index(raw: str) -> str:
-    return crypto.blind_index("phone", normalize_mobile(raw)) if raw else ""
 
 
 def customer_clean(data: CustomerInput) -> dict:
@@ -211,7 +207,9 @@ def customer_event(action: str, customer: Customer, changes: dict | None = None)
 
 
 def customer_audit(actor, action: str, customer: Customer, changes: dict | None = None) -> None:
-    audit_record(actor=actor, dealer=actor.dealer, event=customer_event(action, customer, changes))
+    audit_record(
+        actor=actor, dealer=customer.dealer, event=customer_event(action, customer, changes)
+    )
 
 
 def _lock_current(customer: Customer, version: int) -> Customer:

@@ -1,0 +1,52 @@
+"""Periodic work on the customer archive."""
+
+import logging
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from dealercare.core.errors import BusinessRuleViolation
+from dealercare.core.models import AuditEntry, Dealer
+from dealercare.customers.models import Customer
+from dealercare.customers.services.privacy import customer_erase
+from dealercare.vehicles.models import MileageReading, Vehicle
+
+log = logging.getLogger(__name__)
+
+
+def retention_candidates(dealer: Dealer, cutoff) -> QuerySet:
+    """Customers of the dealer with nothing recorded since the cutoff: no change, no audit
+    entry, no service or mileage reading on a car they own."""
+    recent_entry = AuditEntry.objects.filter(
+        dealer=dealer, customer_id=OuterRef("pk"), created_at__gte=cutoff
+    )
+    recent_service = Vehicle.objects.filter(owner=OuterRef("pk"), last_service_date__gte=cutoff)
+    recent_reading = MileageReading.objects.filter(
+        vehicle__owner=OuterRef("pk"), read_on__gte=cutoff
+    )
+    return (
+        Customer.objects.filter(
+            dealer=dealer, erased_at=None, merged_into=None, updated_at__lt=cutoff
+        )
+        .exclude(Exists(recent_entry))
+        .exclude(Exists(recent_service))
+        .exclude(Exists(recent_reading))
+    )
+
+
+def customers_retention_anonymise() -> int:
+    """Anonymise customers inactive for longer than their dealer keeps data (default 5
+    years). Erased customers are no longer candidates, so a second run does nothing."""
+    erased = 0
+    now = timezone.now()
+    for dealer in Dealer.objects.all():
+        cutoff = now - timedelta(days=365 * dealer.retention_years)
+        for customer in retention_candidates(dealer, cutoff).iterator(chunk_size=500):
+            try:
+                customer_erase(actor=None, customer=customer, system=True)
+            except BusinessRuleViolation as blocked:
+                log.info("retention skipped customer %s: %s", customer.pk, blocked.code)
+                continue
+            erased += 1
+    return erased

@@ -1,0 +1,54 @@
+import io
+
+from django.http import HttpResponse
+from ninja import Router, Schema
+
+from dealercare.customers import quality, selectors
+from dealercare.customers.api import ERRORS
+from dealercare.customers.schemas import CustomerOut
+from dealercare.customers.services import privacy
+from dealercare.customers.spreadsheets import personal_data_xlsx
+
+router = Router(tags=["personal data"])
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/customers/{int:customer_id}/export", response={200: dict, **ERRORS})
+def customer_data_export(request, customer_id: int, reason: str, format: str = "json"):
+    """Everything held about one person (PIPL), as JSON or XLSX. Audit-logged with the reason:
+    customer_request, authority_request or internal_review."""
+    customer = selectors.customer_get(actor=request.user, customer_id=customer_id)
+    data = privacy.customer_data_export(actor=request.user, customer=customer, reason=reason)
+    if format != "xlsx":
+        return data
+    buffer = io.BytesIO()
+    personal_data_xlsx(data, buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="customer-{customer_id}.xlsx"'
+    return response
+
+
+class EraseIn(Schema):
+    confirm: bool
+
+
+@router.post("/customers/{int:customer_id}/erase", response={200: CustomerOut, **ERRORS})
+def customer_erase(request, customer_id: int, payload: EraseIn):
+    """Anonymise the person irreversibly. Send {"confirm": true}."""
+    customer = selectors.customer_get(actor=request.user, customer_id=customer_id)
+    return privacy.customer_erase(actor=request.user, customer=customer, confirmed=payload.confirm)
+
+
+class QualityCountOut(Schema):
+    key: str
+    title: str
+    count: int
+
+    @staticmethod
+    def resolve_title(obj):
+        return str(obj.title)
+
+
+@router.get("/data-quality", response={200: list[QualityCountOut], **ERRORS})
+def data_quality(request):
+    return quality.data_quality_report(actor=request.user)

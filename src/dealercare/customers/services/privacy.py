@@ -1,0 +1,211 @@
+"""The car owner's rights under PIPL (R-SEC-5): a copy of their data, and erasure.
+
+Erasure anonymises: the person disappears, the cars and their service history stay for
+statistics, attached to an anonymous record. It cannot be undone.
+"""
+
+from collections.abc import Callable
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dealercare.core.errors import BusinessRuleViolation, InvalidInput
+from dealercare.core.roles import Action, require
+from dealercare.customers.models import Channel, ConsentRecord, Customer
+from dealercare.customers.selectors import customer_timeline
+from dealercare.customers.services.profile import customer_audit
+from dealercare.vehicles.models import Vehicle
+
+
+class ExportReason:
+    CHOICES = [
+        ("customer_request", _("The customer asked for a copy")),
+        ("authority_request", _("A request from an authority")),
+        ("internal_review", _("Internal compliance review")),
+    ]
+
+
+# Each blocker returns a reason when something still needs the person (an open repair
+# order, an unresolved complaint…); apps that hold such work add theirs here.
+ERASURE_BLOCKERS: list[Callable[[Customer], str | None]] = []
+
+ANONYMOUS_NAME = "已匿名客户"
+CLEARED_FIELDS = {
+    "phone": "",
+    "phone_hmac": "",
+    "phone_alt": "",
+    "phone_alt_hmac": "",
+    "email": "",
+    "id_number": "",
+    "id_number_hmac": "",
+    "address": "",
+    "birthday": None,
+    "gender": "",
+    "notes": "",
+    "interested_models": "",
+    "service_preferences": "",
+    "referrer": None,
+}
+
+
+def _erase_one(customer: Customer, now) -> None:
+    for name, value in CLEARED_FIELDS.items():
+        setattr(customer, name, value)
+    customer.name = f"{ANONYMOUS_NAME}{customer.pk}"
+    customer.erased_at = now
+    customer.version += 1
+    customer.save()
+    customer.tags.clear()
+    customer.related.all().delete()
+    customer.referrals.update(referrer=None)
+    customer.vehicles.update(owner=None)
+    withdrawn = [
+        ConsentRecord(
+            dealer_id=customer.dealer_id,
+            customer=customer,
+            channel=channel,
+            granted=False,
+            source=ConsentRecord.Source.STAFF,
+        )
+        for channel in Channel.values
+    ]
+    ConsentRecord.objects.bulk_create(withdrawn)
+
+
+def erasure_blockers(customer: Customer) -> list[str]:
+    return [reason for check in ERASURE_BLOCKERS if (reason := check(customer))]
+
+
+@transaction.atomic
+def customer_erase(
+    *, actor, customer: Customer, confirmed: bool = False, system: bool = False
+) -> Customer:
+    """Anonymise the customer and every record merged into them. Staff must confirm;
+    ``system`` is the retention job acting on the dealer's own rule."""
+    if not system:
+        require(actor, Action.CUSTOMER_ERASE)
+        if not confirmed:
+            raise InvalidInput(
+                _("Erasure cannot be undone: confirm it to go on."),
+                fields={"confirm": [_("Confirm the erasure.")]},
+                code="erasure_not_confirmed",
+            )
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if customer.erased_at:
+        raise BusinessRuleViolation(
+            _("This customer is anonymised already."), code="already_erased"
+        )
+    blockers = erasure_blockers(customer)
+    if blockers:
+        raise BusinessRuleViolation(
+            _("The customer cannot be erased yet: %(reasons)s") % {"reasons": "; ".join(blockers)},
+            code="erasure_blocked",
+        )
+    now = timezone.now()
+    for record in Customer.objects.filter(Q(pk=customer.pk) | Q(merged_into=customer)):
+        _erase_one(record, now)
+    customer_audit(
+        actor, "customer.erase", customer, {"erased": [None, "retention" if system else "request"]}
+    )
+    return customer
+
+
+PROFILE_EXPORT_FIELDS = (
+    "id",
+    "kind",
+    "name",
+    "phone",
+    "phone_alt",
+    "email",
+    "id_number",
+    "address",
+    "birthday",
+    "gender",
+    "preferred_channel",
+    "preferred_time",
+    "interested_models",
+    "service_preferences",
+    "source",
+    "grade",
+    "notes",
+    "referrer_id",
+    "created_at",
+    "updated_at",
+)
+VEHICLE_EXPORT_FIELDS = (
+    "id",
+    "vin",
+    "plate",
+    "make",
+    "model_name",
+    "year",
+    "colour",
+    "purchase_date",
+    "warranty_end",
+    "current_km",
+    "last_service_date",
+    "next_maintenance_due",
+    "inspection_due",
+    "insurance_expiry",
+)
+
+
+def _vehicles_of(customer: Customer) -> list[dict]:
+    vehicles = (
+        Vehicle.objects.filter(Q(owner=customer) | Q(ownerships__customer=customer))
+        .distinct()
+        .prefetch_related("readings", "ownerships")
+    )
+    return [
+        {name: getattr(v, name) for name in VEHICLE_EXPORT_FIELDS}
+        | {
+            "current_owner": v.owner_id == customer.pk,
+            "mileage_readings": [
+                {"date": r.read_on, "km": r.km, "source": r.source} for r in v.readings.all()
+            ],
+            "ownership": [
+                {"from": o.start_date, "until": o.end_date}
+                for o in v.ownerships.all()
+                if o.customer_id == customer.pk
+            ],
+        }
+        for v in vehicles
+    ]
+
+
+def customer_personal_data(customer: Customer) -> dict:
+    """Everything the archive holds about one person, in clear text."""
+    return {
+        "customer": {name: getattr(customer, name) for name in PROFILE_EXPORT_FIELDS}
+        | {"tags": sorted(customer.tags.values_list("name", flat=True))},
+        "related_persons": [
+            {
+                "name": p.name,
+                "relation": p.relation,
+                "phone": p.phone,
+                "receives_reminders": p.receives_reminders,
+            }
+            for p in customer.related.all()
+        ],
+        "consents": [
+            {"channel": c.channel, "granted": c.granted, "source": c.source, "at": c.created_at}
+            for c in customer.consents.order_by("id")
+        ],
+        "vehicles": _vehicles_of(customer),
+        "timeline": [
+            {"at": e.created_at, "by": e.actor_name, "action": e.action, "changes": e.changes}
+            for e in customer_timeline(actor=None, customer=customer).order_by("id")
+        ],
+    }
+
+
+@transaction.atomic
+def customer_data_export(*, actor, customer: Customer, reason: str) -> dict:
+    """A copy of the person's data (PIPL art. 45), written to the audit log with who and why."""
+    require(actor, Action.CUSTOMER_PRIVACY_EXPORT)
+    if reason not in dict(ExportReason.CHOICES):
+        raise InvalidInput(fields={"reason": [_("Choose why the data is exported.")]})
+    customer_audit(actor, "customer.data_export", customer, {"reason": [None, reason]})
+    return customer_personal_data(customer)

@@ -1,0 +1,57 @@
+"""People in the customer's archive who may receive reminders (seed 001: 相关人员)."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from dealercare.core.cleaning import FieldErrors, clean_choice, clean_text
+from dealercare.core.masking import mask_name, mask_phone
+from dealercare.core.roles import Action, require
+from dealercare.core.validators import validate_cn_mobile
+from dealercare.customers.models import Customer, RelatedPerson
+from dealercare.customers.services.profile import customer_audit
+
+
+@dataclass
+class RelatedPersonInput:
+    name: str
+    relation: str
+    phone: str = ""
+    receives_reminders: bool = False
+
+
+def _clean(data: RelatedPersonInput) -> dict:
+    errors = FieldErrors()
+    clean = {"receives_reminders": data.receives_reminders}
+    with errors.field("name"):
+        clean["name"] = clean_text(data.name, max_length=100, required=True)
+    with errors.field("relation"):
+        clean["relation"] = clean_choice(
+            data.relation, RelatedPerson.Relation.choices, required=True
+        )
+    with errors.field("phone"):
+        clean["phone"] = validate_cn_mobile(data.phone) if (data.phone or "").strip() else ""
+    if clean.get("receives_reminders") and not clean.get("phone"):
+        errors.add("phone", _("A mobile number is needed to receive reminders."))
+    errors.raise_if_any()
+    return clean
+
+
+@transaction.atomic
+def related_person_add(*, actor, customer: Customer, data: RelatedPersonInput) -> RelatedPerson:
+    require(actor, Action.CUSTOMER_UPDATE)
+    person = RelatedPerson.objects.create(
+        dealer_id=customer.dealer_id, customer=customer, **_clean(data)
+    )
+    change = {"related_person": [None, f"{mask_name(person.name)} {mask_phone(person.phone)}"]}
+    customer_audit(actor, "customer.related_add", customer, change)
+    return person
+
+
+@transaction.atomic
+def related_person_remove(*, actor, person: RelatedPerson) -> None:
+    require(actor, Action.CUSTOMER_UPDATE)
+    change = {"related_person": [mask_name(person.name), None]}
+    customer_audit(actor, "customer.related_remove", person.customer, change)
+    person.delete()
