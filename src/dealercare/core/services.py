@@ -43,11 +43,11 @@ def api_token_issue(*, request, username: str, password: str) -> str:
 
 
 def api_token_user(raw: str) -> User | None:
-    token = (
-        ApiToken.objects.select_related("user", "user__dealer")
-        .filter(key_hash=token_hash(raw), expires_at__gt=timezone.now())
-        .first()
+    # Runs on every API call: one indexed lookup (key_hash is unique), no ORDER BY.
+    tokens = ApiToken.objects.select_related("user", "user__dealer").filter(
+        key_hash=token_hash(raw), expires_at__gt=timezone.now()
     )
+    token = next(iter(tokens[:1]), None)
     if token is None or not token.user.is_active:
         return None
     return token.user

@@ -1,0 +1,87 @@
+"""No N+1: the list, search and customer-page endpoints run a fixed number of queries,
+whatever the page size (the bearer-token lookup included).
+
+The numbers are ceilings: a first page that is not full is the whole result, so its COUNT
+is skipped (selectors.ListPaginator) and a search that finds one customer runs one query
+less."""
+
+import pytest
+
+from tests.perf.conftest import search_terms
+
+# token + COUNT + page + tags prefetch
+CUSTOMER_LIST_QUERIES = 4
+# token + COUNT + page (owner joined)
+VEHICLE_LIST_QUERIES = 3
+# token + customer + tags + related persons
+CUSTOMER_READ_QUERIES = 4
+# token + customer + merged ids + COUNT + page
+TIMELINE_QUERIES = 5
+
+
+def customer_list_calls(archive) -> dict[str, dict]:
+    calls = {"list": {}, "grade filter": {"grade": "C"}, "tag filter": {"tag": "VIP"}}
+    calls["vehicle filters"] = {"make": "星途", "service_due_before": "2100-01-01"}
+    calls |= {f"search {kind}": {"q": term} for kind, term in search_terms(archive).items()}
+    return calls
+
+
+def count_queries(django_assert_max_num_queries, limit, call) -> int:
+    with django_assert_max_num_queries(limit) as captured:
+        response = call()
+    assert response.status_code == 200, response.content
+    return len(captured.captured_queries)
+
+
+@pytest.mark.parametrize("size", [1, 50])
+def test_customer_list_and_search(archive, django_assert_max_num_queries, size):
+    for name, params in customer_list_calls(archive).items():
+        used = count_queries(
+            django_assert_max_num_queries,
+            CUSTOMER_LIST_QUERIES,
+            lambda params=params: archive.api.get("/customers", params | {"size": size}),
+        )
+        assert used <= CUSTOMER_LIST_QUERIES, name
+
+
+def test_page_size_does_not_change_the_query_count(archive, django_assert_max_num_queries):
+    def run(size):
+        response = archive.api.get("/customers", {"size": size})
+        assert len(response.json()["items"]) == min(size, 60)
+        return response
+
+    small = count_queries(django_assert_max_num_queries, CUSTOMER_LIST_QUERIES, lambda: run(1))
+    large = count_queries(django_assert_max_num_queries, CUSTOMER_LIST_QUERIES, lambda: run(50))
+    assert small == large
+
+
+@pytest.mark.parametrize("size", [1, 50])
+def test_vehicle_list_and_search(archive, django_assert_max_num_queries, size):
+    terms = search_terms(archive)
+    for params in ({}, {"q": terms["plate"]}, {"q": terms["phone"]}, {"q": terms["surname"]}):
+        used = count_queries(
+            django_assert_max_num_queries,
+            VEHICLE_LIST_QUERIES,
+            lambda params=params: archive.api.get("/vehicles", params | {"size": size}),
+        )
+        assert used <= VEHICLE_LIST_QUERIES, params
+
+
+def test_customer_page(archive, django_assert_max_num_queries):
+    customer, api = archive.customer, archive.api
+    count_queries(
+        django_assert_max_num_queries,
+        CUSTOMER_READ_QUERIES,
+        lambda: api.get(f"/customers/{customer.pk}"),
+    )
+    # the customer's vehicles: token + COUNT + page
+    count_queries(
+        django_assert_max_num_queries,
+        VEHICLE_LIST_QUERIES,
+        lambda: api.get("/vehicles", {"q": archive.vehicle.plate}),
+    )
+    count_queries(
+        django_assert_max_num_queries,
+        TIMELINE_QUERIES,
+        lambda: api.get(f"/customers/{customer.pk}/timeline"),
+    )
