@@ -7,6 +7,8 @@ less."""
 
 import pytest
 
+from dealercare.core.roles import Role
+from tests.conftest import ApiClient
 from tests.perf.conftest import search_terms
 
 # token + COUNT + page + tags prefetch
@@ -85,3 +87,16 @@ def test_customer_page(archive, django_assert_max_num_queries):
         TIMELINE_QUERIES,
         lambda: api.get(f"/customers/{customer.pk}/timeline"),
     )
+
+
+def test_token_lookup_is_one_query_with_the_dealer(cast, django_assert_num_queries):
+    from dealercare.core.services import api_token_user
+
+    api = ApiClient(cast.staff_a[Role.ADVISOR])
+    raw = api.headers["Authorization"].removeprefix("Bearer ")
+    with django_assert_num_queries(1):
+        user = api_token_user(raw)
+        assert user.dealer.code == cast.dealer_a.code
+    assert api_token_user("not-a-token") is None
+    oem = ApiClient(cast.oem).headers["Authorization"].removeprefix("Bearer ")
+    assert api_token_user(oem).dealer is None
