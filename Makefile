@@ -61,3 +61,7 @@ bench-data: venv messages
 
 bench: venv messages
 	DATABASE_URL=$(BENCH_DB) $(PY) bench/run.py $(BENCH_ARGS)
+
+.PHONY: bench-import
+bench-import: venv messages
+	DATABASE_URL=$(BENCH_DB) $(PY) bench/import_bench.py $(BENCH_ARGS)
