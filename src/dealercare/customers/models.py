@@ -110,11 +110,12 @@ class Customer(TenantModel):
             models.Index(fields=["dealer", "phone_hmac"], name="customer_phone_idx"),
             models.Index(fields=["dealer", "phone_alt_hmac"], name="customer_phone_alt_idx"),
             models.Index(fields=["dealer", "id_number_hmac"], name="customer_id_number_idx"),
+            # created_at and id ride along as key columns (not INCLUDE, which SQLite
+            # lacks) so that a name search's page and COUNT never touch the table.
             models.Index(
-                fields=["dealer", "name"],
+                fields=["dealer", "name", "created_at", "id"],
                 name="customer_name_prefix_idx",
-                opclasses=["", "varchar_pattern_ops"],
-                include=["created_at", "id"],
+                opclasses=["", "varchar_pattern_ops", "", ""],
                 condition=models.Q(merged_into=None),
             ),
             models.Index(
