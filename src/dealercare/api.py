@@ -7,6 +7,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
 from dealercare.core.errors import DomainError
+from dealercare.core.schemas import text
 from dealercare.core.services import api_token_issue, api_token_user
 
 
@@ -68,8 +69,8 @@ auth_router = Router(tags=["auth"])
 
 
 class TokenIn(Schema):
-    username: str
-    password: str
+    username: text(150, min_length=1)
+    password: text(128, min_length=1)
 
 
 class TokenOut(Schema):
@@ -77,7 +78,9 @@ class TokenOut(Schema):
 
 
 @auth_router.post(
-    "/token", auth=None, response={200: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+    "/token",
+    auth=None,
+    response={200: TokenOut, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
 )
 def token_create(request, payload: TokenIn):
     return {"token": api_token_issue(request=request, **payload.dict())}

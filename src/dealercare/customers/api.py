@@ -1,9 +1,10 @@
 from datetime import date
 
 from django.db.models import Prefetch
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from dealercare.api import ErrorOut
+from dealercare.core.schemas import PageNumber, PageSize, SearchText, text
 from dealercare.customers import selectors, services
 from dealercare.customers.models import Tag
 from dealercare.customers.schemas import (
@@ -14,6 +15,7 @@ from dealercare.customers.schemas import (
     CustomerOut,
     CustomerPageOut,
     CustomerUpdateIn,
+    Grades,
     MergeIn,
     RelatedPersonIn,
     RelatedPersonOut,
@@ -27,14 +29,14 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Error
 
 
 class CustomerQuery(Schema):
-    q: str = ""
-    grade: str = ""
-    tag: str = ""
-    make: str = ""
-    model: str = ""
+    q: SearchText = Field("", description="Name prefix, mobile, plate, VIN or its last 6")
+    grade: Grades = ""
+    tag: text(30) = ""
+    make: text(50) = ""
+    model: text(50) = ""
     service_due_before: date | None = None
-    page: int = 1
-    size: int = selectors.PAGE_SIZE
+    page: PageNumber = 1
+    size: PageSize = selectors.PAGE_SIZE
 
 
 def page_body(page) -> dict:
@@ -72,12 +74,12 @@ def customer_create(request, payload: CustomerIn):
     return Status(201, services.customer_create(actor=request.user, data=data))
 
 
-@router.get("/{int:customer_id}", response={200: CustomerDetailOut, **ERRORS})
+@router.get("/{customer_id}", response={200: CustomerDetailOut, **ERRORS})
 def customer_read(request, customer_id: int):
     return selectors.customer_get(actor=request.user, customer_id=customer_id)
 
 
-@router.post("/{int:customer_id}/related", response={201: RelatedPersonOut, **ERRORS})
+@router.post("/{customer_id}/related", response={201: RelatedPersonOut, **ERRORS})
 def related_person_add(request, customer_id: int, payload: RelatedPersonIn):
     customer = selectors.customer_get(actor=request.user, customer_id=customer_id)
     data = services.RelatedPersonInput(**payload.dict())
@@ -86,7 +88,7 @@ def related_person_add(request, customer_id: int, payload: RelatedPersonIn):
     )
 
 
-@router.delete("/{int:customer_id}/related/{int:person_id}", response={204: None, **ERRORS})
+@router.delete("/{customer_id}/related/{person_id}", response={204: None, **ERRORS})
 def related_person_remove(request, customer_id: int, person_id: int):
     customer = selectors.customer_get(actor=request.user, customer_id=customer_id)
     person = selectors.related_person_get(customer=customer, person_id=person_id)
@@ -94,7 +96,7 @@ def related_person_remove(request, customer_id: int, person_id: int):
     return Status(204, None)
 
 
-@router.put("/{int:customer_id}", response={200: CustomerOut, **ERRORS})
+@router.put("/{customer_id}", response={200: CustomerOut, **ERRORS})
 def customer_update(request, customer_id: int, payload: CustomerUpdateIn):
     customer = selectors.customer_get(actor=request.user, customer_id=customer_id)
     values = payload.dict()
@@ -105,21 +107,21 @@ def customer_update(request, customer_id: int, payload: CustomerUpdateIn):
     )
 
 
-@router.delete("/{int:customer_id}", response={204: None, **ERRORS})
+@router.delete("/{customer_id}", response={204: None, **ERRORS})
 def customer_delete(request, customer_id: int):
     customer = selectors.customer_get(actor=request.user, customer_id=customer_id)
     services.customer_delete(actor=request.user, customer=customer)
     return Status(204, None)
 
 
-@router.post("/{int:customer_id}/merge", response={200: CustomerOut, **ERRORS})
+@router.post("/{customer_id}/merge", response={200: CustomerOut, **ERRORS})
 def customer_merge(request, customer_id: int, payload: MergeIn):
     target = selectors.customer_get(actor=request.user, customer_id=customer_id)
     duplicate = selectors.customer_get(actor=request.user, customer_id=payload.duplicate_id)
     return services.customer_merge(actor=request.user, target=target, duplicate=duplicate)
 
 
-@router.post("/{int:customer_id}/reveal", response={200: RevealOut, **ERRORS})
+@router.post("/{customer_id}/reveal", response={200: RevealOut, **ERRORS})
 def customer_reveal(request, customer_id: int, payload: RevealIn):
     customer = selectors.customer_get(actor=request.user, customer_id=customer_id)
     value = services.customer_reveal(
@@ -128,7 +130,7 @@ def customer_reveal(request, customer_id: int, payload: RevealIn):
     return {"field": payload.field, "value": value}
 
 
-@router.post("/{int:customer_id}/consents", response={201: ConsentOut, **ERRORS})
+@router.post("/{customer_id}/consents", response={201: ConsentOut, **ERRORS})
 def consent_record(request, customer_id: int, payload: ConsentIn):
     customer = selectors.customer_get(actor=request.user, customer_id=customer_id)
     return Status(
@@ -136,7 +138,7 @@ def consent_record(request, customer_id: int, payload: ConsentIn):
     )
 
 
-@router.get("/{int:customer_id}/timeline", response={200: TimelinePageOut, **ERRORS})
+@router.get("/{customer_id}/timeline", response={200: TimelinePageOut, **ERRORS})
 def customer_timeline(request, customer_id: int, page: int = 1):
     customer = selectors.customer_get(actor=request.user, customer_id=customer_id)
     entries = selectors.customer_timeline(actor=request.user, customer=customer)

@@ -1,6 +1,7 @@
 import csv
 import io
 import tempfile
+from typing import Literal
 
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from ninja import File, Query, Router, Status
@@ -8,6 +9,7 @@ from ninja.files import UploadedFile
 
 from dealercare.core.access import get_for
 from dealercare.core.roles import Action
+from dealercare.core.schemas import file_response
 from dealercare.customers import imports
 from dealercare.customers.api import ERRORS, CustomerQuery, filters_from
 from dealercare.customers.models import ImportBatch
@@ -26,12 +28,16 @@ def import_create(request, file: File[UploadedFile]):
     return Status(201 if batch.status == ImportBatch.Status.IMPORTED else 200, batch)
 
 
-@router.get("/{int:batch_id}", response={200: ImportOut, **ERRORS})
+@router.get("/{batch_id}", response={200: ImportOut, **ERRORS})
 def import_read(request, batch_id: int):
     return get_for(request.user, ImportBatch.objects, batch_id, action=Action.CUSTOMER_IMPORT)
 
 
-@router.get("/{int:batch_id}/report.csv", response={200: str, **ERRORS})
+@router.get(
+    "/{batch_id}/report.csv",
+    response=ERRORS,
+    openapi_extra=file_response("text/csv", description="The row-by-row error report"),
+)
 def import_report(request, batch_id: int):
     batch = get_for(request.user, ImportBatch.objects, batch_id, action=Action.CUSTOMER_IMPORT)
     return import_report_response(batch)
@@ -50,8 +56,12 @@ def import_report_response(batch: ImportBatch) -> HttpResponse:
 export_router = Router(tags=["customers"])
 
 
-@export_router.get("/export", response={200: str, **ERRORS})
-def customer_export(request, query: Query[CustomerQuery], format: str = "xlsx"):
+@export_router.get(
+    "/export",
+    response=ERRORS,
+    openapi_extra=file_response("text/csv", XLSX_TYPE, description="The customers, streamed"),
+)
+def customer_export(request, query: Query[CustomerQuery], format: Literal["xlsx", "csv"] = "xlsx"):
     """The customer list (same filters) as XLSX or CSV, streamed, in the import's columns."""
     return export_response(request.user, filters_from(query), format)
 

@@ -1,8 +1,10 @@
 import io
+from typing import Literal
 
 from django.http import HttpResponse
 from ninja import Router, Schema
 
+from dealercare.core.schemas import file_response
 from dealercare.customers import quality, selectors
 from dealercare.customers.api import ERRORS
 from dealercare.customers.schemas import CustomerOut
@@ -13,8 +15,17 @@ router = Router(tags=["personal data"])
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@router.get("/customers/{int:customer_id}/export", response={200: dict, **ERRORS})
-def customer_data_export(request, customer_id: int, reason: str, format: str = "json"):
+ExportReasons = Literal[tuple(dict(privacy.ExportReason.CHOICES))]
+
+
+@router.get(
+    "/customers/{customer_id}/export",
+    response={200: dict, **ERRORS},
+    openapi_extra=file_response(XLSX_TYPE, description="The person's data"),
+)
+def customer_data_export(
+    request, customer_id: int, reason: ExportReasons, format: Literal["json", "xlsx"] = "json"
+):
     """Everything held about one person (PIPL), as JSON or XLSX. Audit-logged with the reason:
     customer_request, authority_request or internal_review."""
     customer = selectors.customer_get(actor=request.user, customer_id=customer_id)
@@ -32,7 +43,7 @@ class EraseIn(Schema):
     confirm: bool
 
 
-@router.post("/customers/{int:customer_id}/erase", response={200: CustomerOut, **ERRORS})
+@router.post("/customers/{customer_id}/erase", response={200: CustomerOut, **ERRORS})
 def customer_erase(request, customer_id: int, payload: EraseIn):
     """Anonymise the person irreversibly. Send {"confirm": true}."""
     customer = selectors.customer_get(actor=request.user, customer_id=customer_id)

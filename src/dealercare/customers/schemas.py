@@ -1,29 +1,40 @@
 from datetime import date, datetime
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
 from dealercare.core.masking import mask_address, mask_email, mask_id_number, mask_phone
+from dealercare.core.schemas import text
+from dealercare.customers.models import Channel, ConsentRecord, Customer, Grade, RelatedPerson
+
+
+def one_of(choices) -> type:
+    return Literal[tuple(choices.values)]
+
+
+Grades = Literal[("", *Grade.values)]
+Genders = Literal[tuple(Customer.Gender.values)]
 
 
 class CustomerIn(Schema):
-    name: str
-    phone: str
-    kind: str = "person"
-    phone_alt: str = ""
-    email: str = ""
-    id_number: str = ""
-    address: str = ""
+    name: text(100, min_length=1)
+    phone: text(30, min_length=1, description="Mainland mobile; +86, spaces and dashes allowed")
+    kind: one_of(Customer.Kind) = "person"
+    phone_alt: text(30) = ""
+    email: text(254) = ""
+    id_number: text(18, description="18-character resident ID with its check character") = ""
+    address: text(200) = ""
     birthday: date | None = None
-    gender: str = ""
-    preferred_channel: str = "sms"
-    preferred_time: str = "any"
-    interested_models: str = ""
-    service_preferences: str = ""
-    source: str = "walk_in"
-    grade: str = ""
-    notes: str = ""
-    tags: list[str] = []
-    referrer_id: int | None = None
+    gender: Genders = ""
+    preferred_channel: one_of(Channel) = "sms"
+    preferred_time: one_of(Customer.ContactTime) = "any"
+    interested_models: text(200) = ""
+    service_preferences: text(200) = ""
+    source: one_of(Customer.Source) = "walk_in"
+    grade: Grades = ""
+    notes: text(2000) = ""
+    tags: list[text(30)] = Field(default=[], max_length=20)
+    referrer_id: Annotated[int, Field(ge=1)] | None = None
 
 
 class CustomerUpdateIn(CustomerIn):
@@ -82,9 +93,9 @@ class CustomerOut(Schema):
 
 
 class RelatedPersonIn(Schema):
-    name: str
-    relation: str = Field(..., description="family, fleet, driver or other")
-    phone: str = ""
+    name: text(100, min_length=1)
+    relation: one_of(RelatedPerson.Relation)
+    phone: text(30) = ""
     receives_reminders: bool = False
 
 
@@ -116,11 +127,11 @@ class CustomerPageOut(Schema):
 
 
 class MergeIn(Schema):
-    duplicate_id: int
+    duplicate_id: Annotated[int, Field(ge=1)]
 
 
 class RevealIn(Schema):
-    field: str = Field(..., description="phone, phone_alt, email, id_number or address")
+    field: Literal["phone", "phone_alt", "email", "id_number", "address"]
 
 
 class RevealOut(Schema):
@@ -129,9 +140,9 @@ class RevealOut(Schema):
 
 
 class ConsentIn(Schema):
-    channel: str
+    channel: one_of(Channel)
     granted: bool
-    source: str
+    source: one_of(ConsentRecord.Source)
 
 
 class ConsentOut(Schema):

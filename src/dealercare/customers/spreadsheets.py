@@ -105,7 +105,14 @@ def read_rows(fileobj, file_name: str) -> Iterator[SheetRow]:
         raise _file_error(_("The file is not a CSV or XLSX spreadsheet."))
     fileobj.seek(0)
     text = _decode_csv(fileobj.read())
-    return _keyed_rows(iter(csv.reader(io.StringIO(text))))
+    return _keyed_rows(_csv_rows(text))
+
+
+def _csv_rows(text: str) -> Iterator[list[str]]:
+    try:
+        yield from csv.reader(io.StringIO(text, newline=""))
+    except csv.Error as exc:
+        raise _file_error(_("The CSV file is malformed: %(reason)s") % {"reason": exc}) from exc
 
 
 def neutralise_formula(value) -> str:

@@ -1,7 +1,8 @@
 from datetime import date
 
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
+from dealercare.core.schemas import PageNumber, PageSize, SearchText, text
 from dealercare.customers.api import ERRORS, page_body
 from dealercare.customers.selectors import PAGE_SIZE, paginate
 from dealercare.vehicles import selectors, services
@@ -18,12 +19,12 @@ router = Router(tags=["vehicles"])
 
 
 class VehicleQuery(Schema):
-    q: str = ""
-    make: str = ""
-    model: str = ""
+    q: SearchText = Field("", description="Plate, VIN or its last 6, owner's mobile or name")
+    make: text(50) = ""
+    model: text(50) = ""
     service_due_before: date | None = None
-    page: int = 1
-    size: int = PAGE_SIZE
+    page: PageNumber = 1
+    size: PageSize = PAGE_SIZE
 
 
 @router.get("", response={200: VehiclePageOut, **ERRORS})
@@ -41,12 +42,12 @@ def vehicle_create(request, payload: VehicleIn):
     return Status(201, services.vehicle_create(actor=request.user, data=data))
 
 
-@router.get("/{int:vehicle_id}", response={200: VehicleOut, **ERRORS})
+@router.get("/{vehicle_id}", response={200: VehicleOut, **ERRORS})
 def vehicle_read(request, vehicle_id: int):
     return selectors.vehicle_get(actor=request.user, vehicle_id=vehicle_id)
 
 
-@router.put("/{int:vehicle_id}", response={200: VehicleOut, **ERRORS})
+@router.put("/{vehicle_id}", response={200: VehicleOut, **ERRORS})
 def vehicle_update(request, vehicle_id: int, payload: VehicleUpdateIn):
     vehicle = selectors.vehicle_get(actor=request.user, vehicle_id=vehicle_id)
     values = payload.dict()
@@ -55,14 +56,14 @@ def vehicle_update(request, vehicle_id: int, payload: VehicleUpdateIn):
     return services.vehicle_update(actor=request.user, vehicle=vehicle, data=data, version=version)
 
 
-@router.delete("/{int:vehicle_id}", response={204: None, **ERRORS})
+@router.delete("/{vehicle_id}", response={204: None, **ERRORS})
 def vehicle_delete(request, vehicle_id: int):
     vehicle = selectors.vehicle_get(actor=request.user, vehicle_id=vehicle_id)
     services.vehicle_delete(actor=request.user, vehicle=vehicle)
     return Status(204, None)
 
 
-@router.post("/{int:vehicle_id}/mileage", response={201: MileageOut, **ERRORS})
+@router.post("/{vehicle_id}/mileage", response={201: MileageOut, **ERRORS})
 def vehicle_mileage(request, vehicle_id: int, payload: MileageIn):
     vehicle = selectors.vehicle_get(actor=request.user, vehicle_id=vehicle_id)
     reading = services.vehicle_record_mileage(

@@ -1,21 +1,27 @@
 from datetime import date, datetime
+from typing import Annotated
 
 from ninja import Field, Schema
 
+from dealercare.core.schemas import text
+from dealercare.vehicles.services import MAX_ODOMETER_KM
+
+Km = Annotated[int, Field(ge=0, le=MAX_ODOMETER_KM)]
+
 
 class VehicleIn(Schema):
-    vin: str
-    make: str
-    model_name: str
-    plate: str = ""
-    year: int | None = None
-    colour: str = ""
+    vin: text(20, min_length=17, description="17 characters, check digit in position 9")
+    make: text(50, min_length=1)
+    model_name: text(50, min_length=1)
+    plate: text(12, description="Mainland plate, e.g. 沪A12345 or 沪AD12345") = ""
+    year: Annotated[int, Field(ge=1950, le=2100)] | None = None
+    colour: text(20) = ""
     purchase_date: date | None = None
     warranty_end: date | None = None
-    owner_id: int | None = None
-    current_km: int | None = None
+    owner_id: Annotated[int, Field(ge=1)] | None = None
+    current_km: Km | None = None
     last_service_date: date | None = None
-    last_service_km: int | None = None
+    last_service_km: Km | None = None
     inspection_due: date | None = None
     insurance_expiry: date | None = None
 
@@ -55,7 +61,7 @@ class VehiclePageOut(Schema):
 
 
 class MileageIn(Schema):
-    km: int
+    km: Km
     read_on: date | None = None
 
 

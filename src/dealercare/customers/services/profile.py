@@ -253,6 +253,11 @@ def customer_delete(*, actor, customer: Customer) -> None:
             _("This customer still owns vehicles. Transfer or delete the vehicles first."),
             code="customer_has_vehicles",
         )
+    if customer.ownerships.exists() or customer.merged_from.exists():
+        raise BusinessRuleViolation(
+            _("This customer's history (past cars, merged records) is kept; erase them instead."),
+            code="customer_has_history",
+        )
     event = customer_event(
         "customer.delete", customer, changes_between(customer_snapshot(customer), {}, AUDIT_MASKS)
     )
