@@ -18,6 +18,7 @@ NAV_ITEMS = (
     NavItem(_("Home"), "home", "core:home"),
     NavItem(_("Customers"), "customers:list", "customers", Action.CUSTOMER_VIEW),
     NavItem(_("Vehicles"), "vehicles:list", "vehicles", Action.VEHICLE_VIEW),
+    NavItem(_("Data quality"), "customers:quality", "customers:quality", Action.DATA_QUALITY),
     NavItem(_("Audit log"), "audit_log", "core:audit_log", Action.AUDIT_VIEW),
 )
 
@@ -26,6 +27,9 @@ def _section(request) -> str:
     match = getattr(request, "resolver_match", None)
     if match is None:
         return ""
+    exact = f"{match.namespace}:{match.url_name}"
+    if any(item.section == exact for item in NAV_ITEMS):
+        return exact
     return match.namespace or f"core:{match.url_name}"
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from dealercare.customers.models import Channel, ConsentRecord, Customer, Grade
 from dealercare.customers.selectors import CustomerFilters
 from dealercare.customers.services import PERSONAL_FIELDS, CustomerInput
+from dealercare.customers.services.privacy import ExportReason
 from dealercare.vehicles.forms import DATE, VehicleFilterForm
 
 
@@ -93,3 +94,24 @@ class ConsentForm(forms.Form):
 class MergeForm(forms.Form):
     duplicate = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     q = forms.CharField(required=False, max_length=100)
+
+
+class PrivacyExportForm(forms.Form):
+    reason = forms.ChoiceField(label=_("reason"), choices=ExportReason.CHOICES)
+    format = forms.ChoiceField(label=_("format"), choices=[("json", "JSON"), ("xlsx", "XLSX")])
+
+
+class EraseForm(forms.Form):
+    """The second confirmation: the customer's name typed out again."""
+
+    name = forms.CharField(label=_("Type the customer's name to confirm"), max_length=200)
+
+    def __init__(self, data=None, *, customer: Customer):
+        super().__init__(data)
+        self.customer = customer
+
+    def clean_name(self):
+        typed = self.cleaned_data["name"].strip()
+        if typed != self.customer.name.strip():
+            raise forms.ValidationError(_("The name does not match the customer's name."))
+        return typed

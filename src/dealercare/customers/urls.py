@@ -6,10 +6,14 @@ app_name = "customers"
 urlpatterns = [
     path("", views.customer_list, name="list"),
     path("new/", views.customer_create, name="create"),
+    path("quality/", views.data_quality, name="quality"),
+    path("quality/data-quality.xlsx", views.data_quality_xlsx, name="quality_xlsx"),
     path("<int:pk>/", views.customer_detail, name="detail"),
     path("<int:pk>/edit/", views.customer_edit, name="edit"),
     path("<int:pk>/delete/", views.customer_delete, name="delete"),
     path("<int:pk>/merge/", views.customer_merge, name="merge"),
     path("<int:pk>/reveal/<str:field>/", views.customer_reveal, name="reveal"),
     path("<int:pk>/consents/", views.consent_record, name="consent"),
+    path("<int:pk>/export/", views.customer_privacy_export, name="privacy_export"),
+    path("<int:pk>/erase/", views.customer_erase, name="erase"),
 ]

@@ -1,21 +1,33 @@
+import io
+import json
+
 from django.contrib import messages
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from openpyxl import Workbook
 
 from dealercare.core import selectors as core_selectors
 from dealercare.core.forms import ConfirmForm
 from dealercare.core.pages import bound, render_page, staff_page, submit
 from dealercare.core.roles import Action, require
-from dealercare.customers import selectors, services
+from dealercare.customers import quality, selectors, services
 from dealercare.customers.forms import (
     ConsentForm,
     CustomerEditForm,
     CustomerFilterForm,
     CustomerForm,
+    EraseForm,
     MergeForm,
+    PrivacyExportForm,
 )
 from dealercare.customers.models import Channel, Customer
+from dealercare.customers.services import privacy
+from dealercare.customers.spreadsheets import neutralise_formula, personal_data_xlsx
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @staff_page("GET")
@@ -58,6 +70,7 @@ def customer_detail(request, pk):
         "vehicles": selectors.customer_vehicles(actor=request.user, customer=customer),
         "consents": _consents(customer),
         "consent_form": ConsentForm(),
+        "export_form": PrivacyExportForm(),
         "timeline": selectors.paginate(
             timeline.select_related("actor"), page=request.GET.get("page")
         ),
@@ -176,3 +189,83 @@ def _merge_candidates(actor, target: Customer, form: MergeForm):
         return []
     filters = selectors.CustomerFilters(q=q)
     return selectors.customer_list(actor=actor, filters=filters).exclude(pk=target.pk)[:10]
+
+
+def _attachment(content, content_type: str, file_name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response
+
+
+@staff_page("POST")
+@never_cache
+def customer_privacy_export(request, pk):
+    customer = selectors.customer_get(actor=request.user, customer_id=pk)
+    require(request.user, Action.CUSTOMER_PRIVACY_EXPORT)
+    form = PrivacyExportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose why the data is exported and the file format."))
+        return redirect("customers:detail", pk=customer.pk)
+    data = privacy.customer_data_export(
+        actor=request.user, customer=customer, reason=form.cleaned_data["reason"]
+    )
+    if form.cleaned_data["format"] == "xlsx":
+        buffer = io.BytesIO()
+        personal_data_xlsx(data, buffer)
+        return _attachment(buffer.getvalue(), XLSX_TYPE, f"customer-{customer.pk}.xlsx")
+    content = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    return _attachment(content, "application/json; charset=utf-8", f"customer-{customer.pk}.json")
+
+
+@staff_page("GET", "POST")
+def customer_erase(request, pk):
+    customer = selectors.customer_get(actor=request.user, customer_id=pk)
+    require(request.user, Action.CUSTOMER_ERASE)
+    form = EraseForm(request.POST if request.method == "POST" else None, customer=customer)
+    outcome = submit(
+        form,
+        lambda: privacy.customer_erase(actor=request.user, customer=customer, confirmed=True),
+    )
+    if outcome.done:
+        messages.success(request, _("The customer was anonymised."))
+        return redirect("customers:detail", pk=customer.pk)
+    return render(request, "customers/erase.html", {"customer": customer, "form": form})
+
+
+@staff_page("GET")
+def data_quality(request):
+    checks = quality.data_quality_report(actor=request.user)
+    return render(request, "customers/quality.html", {"checks": checks})
+
+
+def _quality_row(check: quality.QualityCheck, row) -> list:
+    if check.kind == "vehicle":
+        owner = row.owner
+        return [row.pk, row.plate, row.vin, owner.pk if owner else "", owner.name if owner else ""]
+    return [row.pk, row.name]
+
+
+def _quality_header(kind: str) -> list[str]:
+    if kind == "vehicle":
+        return [_("Vehicle No."), _("Plate"), _("VIN"), _("Customer No."), _("Owner")]
+    return [_("Customer No."), _("Name")]
+
+
+def _sheet_title(title) -> str:
+    return "".join(" " if ch in "[]:*?/\\" else ch for ch in str(title))[:31]
+
+
+@staff_page("GET")
+@never_cache
+def data_quality_xlsx(request):
+    checks = quality.data_quality_report(actor=request.user)
+    workbook = Workbook(write_only=True)
+    for check in checks:
+        sheet = workbook.create_sheet(_sheet_title(check.title))
+        sheet.append(_quality_header(check.kind))
+        for row in check.rows:
+            cells = _quality_row(check, row)
+            sheet.append([neutralise_formula(v) if isinstance(v, str) else v for v in cells])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _attachment(buffer.getvalue(), XLSX_TYPE, "data-quality.xlsx")
