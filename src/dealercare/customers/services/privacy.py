@@ -15,8 +15,9 @@ from dealercare.core.errors import BusinessRuleViolation, InvalidInput
 from dealercare.core.roles import Action, require
 from dealercare.customers.models import Channel, ConsentRecord, Customer
 from dealercare.customers.selectors import customer_timeline
-from dealercare.customers.services.profile import customer_audit
+from dealercare.customers.services.profile import PROFILE_FIELDS, customer_audit
 from dealercare.vehicles.models import Vehicle
+from dealercare.vehicles.services import VEHICLE_FIELDS
 
 
 class ExportReason:
@@ -112,43 +113,13 @@ def customer_erase(
     return customer
 
 
-PROFILE_EXPORT_FIELDS = (
-    "id",
-    "kind",
-    "name",
-    "phone",
-    "phone_alt",
-    "email",
-    "id_number",
-    "address",
-    "birthday",
-    "gender",
-    "preferred_channel",
-    "preferred_time",
-    "interested_models",
-    "service_preferences",
-    "source",
-    "grade",
-    "notes",
-    "referrer_id",
-    "created_at",
-    "updated_at",
-)
+PROFILE_EXPORT_FIELDS = ("id", *PROFILE_FIELDS, "referrer_id", "created_at", "updated_at")
 VEHICLE_EXPORT_FIELDS = (
     "id",
-    "vin",
-    "plate",
-    "make",
-    "model_name",
-    "year",
-    "colour",
-    "purchase_date",
-    "warranty_end",
+    *VEHICLE_FIELDS,
     "current_km",
-    "last_service_date",
     "next_maintenance_due",
-    "inspection_due",
-    "insurance_expiry",
+    "next_maintenance_km",
 )
 
 
