@@ -35,6 +35,9 @@ class ErrorOut(Schema):
     fields: dict[str, list[str]] = {}
 
 
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:
     return {"code": code, "message": message, "fields": fields or {}}
 
@@ -87,6 +90,7 @@ def token_create(request, payload: TokenIn):
 
 
 def _register_routers() -> None:
+    from dealercare.core.api import router as brand_router
     from dealercare.customers.api import router as customers_router
     from dealercare.customers.import_api import export_router
     from dealercare.customers.import_api import router as imports_router
@@ -94,6 +98,7 @@ def _register_routers() -> None:
     from dealercare.vehicles.api import router as vehicles_router
 
     api.add_router("/v1/auth", auth_router)
+    api.add_router("/v1/brand", brand_router)
     api.add_router("/v1/customers", export_router)
     api.add_router("/v1/customers", customers_router)
     api.add_router("/v1/imports", imports_router)

@@ -65,3 +65,13 @@ def test_oem_analyst_sees_no_personal_data(cast, api_as, archive):
     oem = api_as(cast.oem)
     assert oem.get("/customers").status_code == 403
     assert oem.get(f"/customers/{customer.pk}").status_code == 403
+
+
+def test_oem_analyst_sees_each_dealers_counts_only(cast, api_as, archive):
+    response = api_as(cast.oem).get("/brand/dealers")
+    assert response.status_code == 200
+    rows = {row["code"]: row for row in response.json()}
+    assert rows["sh01"]["customers"] == 1 and rows["sh01"]["vehicles"] == 1
+    assert rows["bj01"]["customers"] == 0
+    assert "赵敏" not in response.content.decode() and "1370000" not in response.content.decode()
+    assert api_as(cast.staff_a[Role.MANAGER]).get("/brand/dealers").status_code == 403

@@ -2,13 +2,14 @@
 
 from datetime import timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from dealercare.core.access import scope_to_dealer
-from dealercare.core.models import AuditEntry
+from dealercare.core.models import AuditEntry, Dealer
 from dealercare.core.roles import Action, allows, require
-from dealercare.customers.models import Customer, Tag
+from dealercare.customers.models import Customer, Grade, Tag
 from dealercare.vehicles.models import Vehicle
 
 DUE_SOON_DAYS = 30
@@ -47,3 +48,27 @@ def dashboard_counts(*, actor) -> dict[str, int]:
         counts["inspection_due"] = vehicles.filter(inspection_due__lte=soon).count()
         counts["insurance_due"] = vehicles.filter(insurance_expiry__lte=soon).count()
     return counts
+
+
+def brand_dealer_summary(*, actor) -> list[dict]:
+    """Per dealer of the actor's brand: counts only, never a person (R-SEC-1, R-ANA-3)."""
+    require(actor, Action.BRAND_AGGREGATES)
+    dealers = Dealer.objects.filter(brand_id=actor.brand_id).order_by("code")
+    customers = Customer.objects.filter(dealer=OuterRef("pk"), merged_into=None, erased_at=None)
+    vehicles = Vehicle.objects.filter(dealer=OuterRef("pk"))
+    grade_counts = {
+        f"grade_{grade.lower()}": _count(customers.filter(grade=grade)) for grade in Grade.values
+    }
+    return list(
+        dealers.annotate(
+            customers=_count(customers),
+            vehicles=_count(vehicles),
+            service_due=_count(vehicles.filter(next_maintenance_due__lte=due_soon_date())),
+            **grade_counts,
+        ).values("code", "name", "city", "customers", "vehicles", "service_due", *grade_counts)
+    )
+
+
+def _count(queryset: QuerySet) -> Subquery:
+    counted = queryset.order_by().values("dealer").annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted), 0)

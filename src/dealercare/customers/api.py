@@ -3,7 +3,7 @@ from datetime import date
 from django.db.models import Prefetch
 from ninja import Field, Query, Router, Schema, Status
 
-from dealercare.api import ErrorOut
+from dealercare.api import ERRORS
 from dealercare.core.schemas import PageNumber, PageSize, SearchText, text
 from dealercare.customers import selectors, services
 from dealercare.customers.models import Tag
@@ -25,7 +25,6 @@ from dealercare.customers.schemas import (
 )
 
 router = Router(tags=["customers"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class CustomerQuery(Schema):

@@ -7,11 +7,12 @@ from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
+from dealercare.api import ERRORS
 from dealercare.core.access import get_for
 from dealercare.core.roles import Action
 from dealercare.core.schemas import file_response
 from dealercare.customers import imports
-from dealercare.customers.api import ERRORS, CustomerQuery, filters_from
+from dealercare.customers.api import CustomerQuery, filters_from
 from dealercare.customers.models import ImportBatch
 from dealercare.customers.schemas import ImportOut
 from dealercare.customers.spreadsheets import csv_stream, xlsx_write

@@ -4,9 +4,9 @@ from typing import Literal
 from django.http import HttpResponse
 from ninja import Router, Schema
 
+from dealercare.api import ERRORS
 from dealercare.core.schemas import file_response
 from dealercare.customers import quality, selectors
-from dealercare.customers.api import ERRORS
 from dealercare.customers.schemas import CustomerOut
 from dealercare.customers.services import privacy
 from dealercare.customers.spreadsheets import personal_data_xlsx
