@@ -166,6 +166,59 @@ def child_export(dealer_id: str, user_id: str, file_format: str, target: str) ->
     }
 
 
+def _worker_memory_mb(master_pid: int) -> dict:
+    """Current and peak RSS of the gunicorn worker (the master's only child)."""
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    status = Path(f"/proc/{children[0]}/status").read_text()
+    values = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+    return {key: round(int(values[key].split()[0]) / 1024) for key in ("VmRSS", "VmHWM")}
+
+
+def http_export(code: str, file_format: str, timeout: int | None = None) -> dict:
+    """The export through the real server: GET /api/v1/customers/export, read to the end.
+    ``timeout`` is gunicorn's worker timeout (its default: 30 s)."""
+    import http.client
+    from types import SimpleNamespace
+
+    import run as runner
+
+    options = SimpleNamespace(
+        workers=1, worker_class="sync", port=runner.free_port(), timeout=timeout
+    )
+    server = runner.start_server(options)
+    try:
+        token = runner.login(f"http://127.0.0.1:{options.port}", f"manager@{code}")
+        before = _worker_memory_mb(server.pid)
+        conn = http.client.HTTPConnection("127.0.0.1", options.port, timeout=900)
+        began = time.perf_counter()
+        conn.request(
+            "GET",
+            f"/api/v1/customers/export?format={file_format}",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        result = {"status": None, "bytes": 0, "first_byte_s": None}
+        try:
+            response = conn.getresponse()
+            result["status"] = response.status
+            while chunk := response.read1(65536):
+                if result["first_byte_s"] is None:
+                    result["first_byte_s"] = round(time.perf_counter() - began, 2)
+                result["bytes"] += len(chunk)
+        except (http.client.HTTPException, ConnectionError) as exc:
+            result["error"] = f"{type(exc).__name__}: {exc}"
+        result["seconds"] = round(time.perf_counter() - began, 1)
+        result["gunicorn_timeout_s"] = timeout or 30
+        try:
+            after = _worker_memory_mb(server.pid)
+            result["worker_rss_before_mb"] = before["VmRSS"]
+            result["worker_peak_rss_mb"] = after["VmHWM"]
+        except (OSError, IndexError):
+            result["worker_peak_rss_mb"] = None  # the worker was replaced (killed)
+        return result
+    finally:
+        runner.stop_server(server)
+
+
 def run_child(*args: str) -> dict:
     command = [sys.executable, __file__, "--child", *args]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -206,6 +259,22 @@ def markdown(report: dict) -> str:
             f"{out['rows']:,} rows, {out['bytes'] / 1e6:.1f} MB, first row after "
             f"{out['first_row_s']} s |"
         )
+    for name in ("csv", "xlsx"):
+        out = report[f"http_export_{name}"]
+        lines.append(
+            f"| export {name.upper()} over HTTP (gunicorn) | {out['seconds']} | "
+            f"{out.get('worker_peak_rss_mb')} | HTTP {out['status']}, "
+            f"{out['bytes'] / 1e6:.1f} MB, first byte after {out['first_byte_s']} s"
+            + (f", {out['error']}" if out.get("error") else "")
+            + " |"
+        )
+        retry = out.get("retry_with_timeout_600")
+        if retry:
+            lines.append(
+                f"| … again with gunicorn --timeout 600 | {retry['seconds']} | "
+                f"{retry.get('worker_peak_rss_mb')} | HTTP {retry['status']}, "
+                f"{retry['bytes'] / 1e6:.1f} MB, first byte after {retry['first_byte_s']} s |"
+            )
     lines += [
         "",
         f"Targets: import ≤ {IMPORT_SECONDS} s and peak RSS ≤ {IMPORT_PEAK_MB} MB; a refused "
@@ -259,6 +328,13 @@ def main(argv=None) -> None:
         report[f"export_{name}"] = run_child("export", *ids, name, target)
         Path(target).unlink()
         print(f"export {name}:", report[f"export_{name}"])
+
+    for name in ("csv", "xlsx"):
+        result = http_export(code, name)
+        if result["status"] != 200:  # e.g. gunicorn's 30 s worker timeout: try a longer one
+            result["retry_with_timeout_600"] = http_export(code, name, timeout=600)
+        report[f"http_export_{name}"] = result
+        print(f"export {name} over HTTP (gunicorn, sync worker):", result)
 
     good_import = report["import"]
     rejected = report["import_rejected"]

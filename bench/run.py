@@ -87,6 +87,8 @@ def start_server(args) -> subprocess.Popen:
         f"--bind=127.0.0.1:{args.port}",
         "--log-level=warning",
     ]
+    if getattr(args, "timeout", None):
+        command.append(f"--timeout={args.timeout}")
     server = subprocess.Popen(command, env=env, cwd=common.PROJECT_DIR, start_new_session=True)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -313,6 +315,11 @@ def build(dealer_id: int, rows: list[dict], grade_pages: int, rng: random.Random
         f"SELECT {CUSTOMER_COLUMNS} FROM customers_customer c WHERE {active} {NEWEST} LIMIT 20"
     )
     by_name["list_page1"].cases.append(([api_path("/customers")], [(list_sql, ())]))
+    mix = Bench("search_mix", "search: the six kinds mixed", "search")
+    for bench in benches:
+        if bench.kind == "search":
+            mix.cases += bench.cases
+    benches.insert(6, mix)
     return benches
 
 
