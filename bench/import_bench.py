@@ -350,6 +350,10 @@ def main(argv=None) -> None:
     print("verdict:", report["verdict"])
     if not args.keep:  # leave the bench database as make bench-data made it
         common.wipe_dealer(dealer.pk, drop=True)
+        from django.db import connection
+
+        with connection.cursor() as cursor:  # no dead rows left behind for make bench
+            cursor.execute("VACUUM (ANALYZE)")
         good.unlink()
         bad.unlink()
     path = common.write_result("import", report, markdown(report))
