@@ -83,11 +83,6 @@ def blind_index(kind: str, normalized_value: str) -> str:
     return digest[:32]
 
 
-def reset_key_cache() -> None:
-    _key_ring.cache_clear()
-    _blind_index_key.cache_clear()
-
-
 def phone_index(raw: str) -> str:
     """Blind index of a mobile number however it was typed (+86, spaces, dashes)."""
     return blind_index("phone", normalize_mobile(raw)) if raw else ""
