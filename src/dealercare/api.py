@@ -1,9 +1,12 @@
 """The JSON API at /api/v1/ (django-ninja). Docs at /api/docs, spec at /api/openapi.json."""
 
+import orjson
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import BaseRenderer
+from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer
 
 from dealercare.core.errors import DomainError
@@ -19,11 +22,23 @@ class BearerToken(HttpBearer):
         return user
 
 
+class OrjsonRenderer(BaseRenderer):
+    """JSON by orjson: an order of magnitude quicker than json.dumps on a page of
+    customers, and Chinese text goes out as UTF-8 rather than \\u escapes."""
+
+    media_type = "application/json"
+    fallback = NinjaJSONEncoder().default  # lazy translations, Decimal
+
+    def render(self, request, data, *, response_status):
+        return orjson.dumps(data, default=self.fallback)
+
+
 api = NinjaAPI(
     title="DealerCare API",
     version="1",
     urls_namespace="api",
     auth=BearerToken(),
+    renderer=OrjsonRenderer(),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )

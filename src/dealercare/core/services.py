@@ -1,8 +1,10 @@
+import functools
 import hashlib
 import secrets
 from datetime import timedelta
 
 from django.contrib.auth import authenticate
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -42,25 +44,41 @@ def api_token_issue(*, request, username: str, password: str) -> str:
     return raw
 
 
+# What a request needs of its staff member; the rest (password hash, dates) stays deferred.
+TOKEN_USER_FIELDS = {"id", "username", "first_name", "last_name", "is_active", "is_staff"}
+TOKEN_USER_FIELDS |= {"is_superuser", "dealer_id", "brand_id", "role"}
+
+
+@functools.cache
+def _token_user_query() -> tuple[str, list[str], list[str]]:
+    user_fields = [f.attname for f in User._meta.concrete_fields if f.attname in TOKEN_USER_FIELDS]
+    dealer_fields = [f.attname for f in Dealer._meta.concrete_fields]
+    columns = [f"u.{name}" for name in user_fields] + [f"d.{name}" for name in dealer_fields]
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {User._meta.db_table} u "
+        f"JOIN {ApiToken._meta.db_table} t ON t.user_id = u.id "
+        f"LEFT JOIN {Dealer._meta.db_table} d ON d.id = u.dealer_id "
+        "WHERE t.key_hash = %s AND t.expires_at > %s AND u.is_active"
+    )
+    return sql, user_fields, dealer_fields
+
+
 def api_token_user(raw: str) -> User | None:
     """The active staff member holding this unexpired token, with their dealer.
 
-    Runs on every API call, so it is one hand-written indexed lookup (key_hash is unique):
-    building the same join through the ORM cost more than the database work.
+    Runs on every API call, so it is one indexed lookup (key_hash is unique) written by
+    hand: the ORM's query building cost several times the database's work here.
     """
-    dealer_fields = Dealer._meta.concrete_fields
-    dealer_columns = ", ".join(f"d.{f.column} AS dealer__{f.attname}" for f in dealer_fields)
-    users = User.objects.raw(
-        f"SELECT u.*, {dealer_columns} FROM {User._meta.db_table} u "
-        f"JOIN {ApiToken._meta.db_table} t ON t.user_id = u.id "
-        f"LEFT JOIN {Dealer._meta.db_table} d ON d.id = u.dealer_id "
-        "WHERE t.key_hash = %s AND t.expires_at > %s AND u.is_active",
-        [token_hash(raw), timezone.now()],
-    )
-    user = next(iter(users), None)
-    if user is None:
+    sql, user_fields, dealer_fields = _token_user_query()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [token_hash(raw), timezone.now()])
+        row = cursor.fetchone()
+    if row is None:
         return None
-    values = [getattr(user, f"dealer__{f.attname}") for f in dealer_fields]
-    dealer = None if values[0] is None else Dealer.from_db(users.db, None, values)
+    split = len(user_fields)
+    user = User.from_db(connection.alias, user_fields, row[:split])
+    dealer = None
+    if row[split] is not None:
+        dealer = Dealer.from_db(connection.alias, dealer_fields, row[split:])
     User.dealer.field.set_cached_value(user, dealer)
     return user

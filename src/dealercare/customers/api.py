@@ -1,12 +1,10 @@
 from datetime import date
 
-from django.db.models import Prefetch
 from ninja import Field, Query, Router, Schema, Status
 
 from dealercare.api import ERRORS
 from dealercare.core.schemas import PageNumber, PageSize, SearchText, text
 from dealercare.customers import selectors, services
-from dealercare.customers.models import Tag
 from dealercare.customers.schemas import (
     ConsentIn,
     ConsentOut,
@@ -61,9 +59,7 @@ def filters_from(query: CustomerQuery) -> selectors.CustomerFilters:
 @router.get("", response={200: CustomerPageOut, **ERRORS})
 def customer_list(request, query: Query[CustomerQuery]):
     filters = filters_from(query)
-    customers = selectors.customer_list(actor=request.user, filters=filters).prefetch_related(
-        Prefetch("tags", queryset=Tag.objects.only("name"))
-    )
+    customers = selectors.customer_list(actor=request.user, filters=filters)
     return page_body(selectors.paginate(customers, page=query.page, size=query.size))
 
 

@@ -311,13 +311,13 @@ def _filters_for_log(filters: CustomerFilters) -> dict:
 
 def _export_rows(actor, filters: CustomerFilters) -> Iterator[list]:
     """One row per vehicle (a customer without a car gets one row), in the import's columns."""
-    customers = customer_list(actor=actor, filters=filters).prefetch_related("tags", "vehicles")
+    customers = customer_list(actor=actor, filters=filters).prefetch_related("vehicles")
     for customer in customers.iterator(chunk_size=2000):
         base = {k: getattr(customer, k) for k in CUSTOMER_KEYS}
         base |= {
             "gender": customer.gender,
             "grade": customer.grade,
-            "tags": ";".join(sorted(t.name for t in customer.tags.all())),
+            "tags": ";".join(customer.tag_list),
             "source": customer.source,
             "preferred_channel": customer.preferred_channel,
         }

@@ -89,7 +89,7 @@ class CustomerOut(Schema):
 
     @staticmethod
     def resolve_tags(obj):
-        return sorted(tag.name for tag in obj.tags.all())
+        return obj.tag_list
 
 
 class RelatedPersonIn(Schema):

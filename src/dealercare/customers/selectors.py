@@ -1,16 +1,18 @@
 """Reads of the customer archive, always scoped to the acting staff member's dealer."""
 
+import functools
 import re
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Right
 from django.db.models.lookups import Exact
 
 from dealercare.core.access import get_for
 from dealercare.core.crypto import phone_index
 from dealercare.core.errors import NotFound
+from dealercare.core.expressions import JSONList
 from dealercare.core.models import AuditEntry
 from dealercare.core.roles import Action, require
 from dealercare.core.validators import normalize_plate, normalize_vin
@@ -82,6 +84,10 @@ class CustomerFilters:
     model: str = ""
     service_due_before: object = None
 
+    @property
+    def is_search(self) -> bool:
+        return bool(self.q.strip())
+
 
 def customer_list(*, actor, filters: CustomerFilters) -> QuerySet:
     # One filter() call with every condition: each chained call clones the whole query,
@@ -90,7 +96,7 @@ def customer_list(*, actor, filters: CustomerFilters) -> QuerySet:
     if not actor.dealer_id:
         return Customer.objects.none()
     conditions = [Q(dealer_id=actor.dealer_id, merged_into=None)]
-    if filters.q.strip():
+    if filters.is_search:
         conditions.append(search_condition(actor.dealer_id, filters.q))
     if filters.grade:
         conditions.append(Q(grade=filters.grade))
@@ -108,7 +114,19 @@ def customer_list(*, actor, filters: CustomerFilters) -> QuerySet:
             dealer_id=actor.dealer_id, owner_id=OuterRef("pk"), **vehicle_filter
         )
         conditions.append(Exists(owned))
-    return Customer.objects.filter(*conditions).order_by(*NEWEST_FIRST)
+    return (
+        Customer.objects.filter(*conditions).annotate(tag_names=tag_names()).order_by(*NEWEST_FIRST)
+    )
+
+
+@functools.cache
+def tag_names() -> Subquery:
+    """The customer's tag names as a column of its own row, so that a list or a search
+    is one query, not one more for the tags (read them as ``customer.tag_list``)."""
+    links = Customer.tags.through.objects.filter(customer_id=OuterRef("pk"))
+    return Subquery(
+        links.values("customer_id").annotate(names=JSONList("tag__name")).values("names")
+    )
 
 
 class ListPaginator(Paginator):

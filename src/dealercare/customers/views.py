@@ -36,7 +36,7 @@ def customer_list(request):
     tags = core_selectors.tag_names(actor=request.user)
     form = CustomerFilterForm(request.GET, tags=tags, makes=makes, models=models)
     customers = selectors.customer_list(actor=request.user, filters=form.filters())
-    customers = customers.prefetch_related("tags", "vehicles")
+    customers = customers.prefetch_related("vehicles")
     page = selectors.paginate(customers, page=request.GET.get("page"))
     context = {"form": form, "page": page}
     return render_page(request, "customers/list.html", "customers/_results.html", context)
