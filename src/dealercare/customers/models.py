@@ -136,7 +136,7 @@ class Customer(TenantModel):
     @property
     def tag_list(self) -> list[str]:
         """The tag names, sorted: from the row itself when the list query read them with
-        ``selectors.tag_names()``, otherwise from the (prefetched) tags."""
+        ``selectors.TagNames()``, otherwise from the (prefetched) tags."""
         if "tag_names" in self.__dict__:
             return sorted(self.__dict__["tag_names"] or ())
         return sorted(tag.name for tag in self.tags.all())
