@@ -135,7 +135,7 @@ def child_export(dealer_id: str, user_id: str, file_format: str, target: str) ->
     from dealercare.core.models import User
     from dealercare.customers.imports import customer_export
     from dealercare.customers.selectors import CustomerFilters
-    from dealercare.customers.spreadsheets import csv_stream, xlsx_write
+    from dealercare.customers.spreadsheets import csv_stream, xlsx_stream
 
     actor = User.objects.select_related("dealer").get(pk=user_id)
     before = peak_rss_mb()
@@ -155,7 +155,8 @@ def child_export(dealer_id: str, user_id: str, file_format: str, target: str) ->
                 out.write(chunk)
     else:
         with open(target, "wb") as out:
-            xlsx_write(rows(), out)
+            for chunk in xlsx_stream(rows()):
+                out.write(chunk)
     return {
         "seconds": round(time.perf_counter() - began, 1),
         "first_row_s": counted["first_row_s"],
@@ -176,15 +177,13 @@ def _worker_memory_mb(master_pid: int) -> dict:
 
 def http_export(code: str, file_format: str, timeout: int | None = None) -> dict:
     """The export through the real server: GET /api/v1/customers/export, read to the end.
-    ``timeout`` is gunicorn's worker timeout (its default: 30 s)."""
+    ``timeout`` overrides the worker timeout of gunicorn.conf.py (120 s)."""
     import http.client
     from types import SimpleNamespace
 
     import run as runner
 
-    options = SimpleNamespace(
-        workers=1, worker_class="sync", port=runner.free_port(), timeout=timeout
-    )
+    options = SimpleNamespace(workers=1, worker_class="", port=runner.free_port(), timeout=timeout)
     server = runner.start_server(options)
     try:
         token = runner.login(f"http://127.0.0.1:{options.port}", f"manager@{code}")
@@ -207,7 +206,7 @@ def http_export(code: str, file_format: str, timeout: int | None = None) -> dict
         except (http.client.HTTPException, ConnectionError) as exc:
             result["error"] = f"{type(exc).__name__}: {exc}"
         result["seconds"] = round(time.perf_counter() - began, 1)
-        result["gunicorn_timeout_s"] = timeout or 30
+        result["gunicorn_timeout_s"] = timeout or 120  # gunicorn.conf.py
         try:
             after = _worker_memory_mb(server.pid)
             result["worker_rss_before_mb"] = before["VmRSS"]
@@ -334,7 +333,7 @@ def main(argv=None) -> None:
         if result["status"] != 200:  # e.g. gunicorn's 30 s worker timeout: try a longer one
             result["retry_with_timeout_600"] = http_export(code, name, timeout=600)
         report[f"http_export_{name}"] = result
-        print(f"export {name} over HTTP (gunicorn, sync worker):", result)
+        print(f"export {name} over HTTP (gunicorn, one worker):", result)
 
     good_import = report["import"]
     rejected = report["import_rejected"]

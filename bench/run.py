@@ -47,7 +47,9 @@ def parse_args(argv=None):
     parser.add_argument("--warmup", type=float, default=1.5, help="seconds, not measured")
     parser.add_argument("--clients", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--worker-class", default="sync", help="gunicorn worker class")
+    parser.add_argument(
+        "--worker-class", default="", help="gunicorn worker class (default: gunicorn.conf.py's)"
+    )
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--samples", type=int, default=1000, help="distinct lookups each")
     parser.add_argument("--seed", type=int, default=7)
@@ -88,12 +90,14 @@ def start_server(args) -> subprocess.Popen:
     }
     command = [
         str(Path(sys.executable).with_name("gunicorn")),
+        "--config=gunicorn.conf.py",
         "dealercare.wsgi:application",
         f"--workers={args.workers}",
-        f"--worker-class={args.worker_class}",
         f"--bind=127.0.0.1:{args.port}",
         "--log-level=warning",
     ]
+    if args.worker_class:
+        command.append(f"--worker-class={args.worker_class}")
     if getattr(args, "timeout", None):
         command.append(f"--timeout={args.timeout}")
     server = subprocess.Popen(command, env=env, cwd=common.PROJECT_DIR, start_new_session=True)
@@ -583,7 +587,7 @@ def main(argv=None) -> None:
         "total_vehicles": Vehicle.objects.count(),
         "clients": args.clients,
         "duration_s": args.duration,
-        "server": {"workers": args.workers, "worker_class": args.worker_class},
+        "server": {"workers": args.workers, "worker_class": args.worker_class or "sync"},
         "results": [],
     }
     connections.close_all()

@@ -9,7 +9,7 @@ from dealercare.core.roles import Role
 from dealercare.core.validators import make_mobile, make_plate, make_vin
 from dealercare.customers.imports import customer_import
 from dealercare.customers.models import Customer, ImportBatch
-from dealercare.customers.spreadsheets import COLUMNS
+from dealercare.customers.spreadsheets import COLUMNS, xlsx_stream
 from dealercare.vehicles.models import Vehicle
 
 HEADER = ["姓名", "手机号", "车架号", "车牌号", "品牌", "车型", "购车日期", "当前里程"]
@@ -134,3 +134,25 @@ def test_export_neutralises_formulas(cast, api_as):
         csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
     )
     assert exported[1][0] == "'=HYPERLINK(1)"
+
+
+def test_xlsx_export_is_written_while_it_is_sent():
+    read = []
+
+    def rows():
+        for number in range(3000):
+            read.append(number)
+            yield [f"客户{number}", "", "=1+1", "<b>&</b>\x07", 42]
+
+    stream = xlsx_stream(rows())
+    chunks = [next(stream)]
+    assert chunks[0].startswith(b"PK") and read == []  # the file starts before any row
+    while not read:
+        chunks.append(next(stream))
+    assert len(read) < 3000  # rows are read as the file goes out, not all first
+    chunks.extend(stream)
+    sheet = load_workbook(io.BytesIO(b"".join(chunks)), read_only=True).active
+    header, first, *rest = sheet.iter_rows(values_only=True)
+    assert header[0] == "姓名" and len(rest) == 2999
+    # an empty cell keeps the columns in place; formulas and markup arrive as plain text
+    assert first[:5] == ("客户0", None, "'=1+1", "<b>&</b>", "42")

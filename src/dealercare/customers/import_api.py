@@ -1,9 +1,8 @@
 import csv
 import io
-import tempfile
 from typing import Literal
 
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
@@ -15,7 +14,7 @@ from dealercare.customers import imports
 from dealercare.customers.api import CustomerQuery, filters_from
 from dealercare.customers.models import ImportBatch
 from dealercare.customers.schemas import ImportOut
-from dealercare.customers.spreadsheets import csv_stream, xlsx_write
+from dealercare.customers.spreadsheets import csv_stream, xlsx_stream
 
 router = Router(tags=["imports"])
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -73,9 +72,6 @@ def export_response(actor, filters, file_format: str):
     if file_format == "csv":
         response = StreamingHttpResponse(csv_stream(rows), content_type="text/csv; charset=utf-8")
     else:
-        spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-        xlsx_write(rows, spool)
-        spool.seek(0)
-        response = FileResponse(spool, content_type=XLSX_TYPE)
+        response = StreamingHttpResponse(xlsx_stream(rows), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="customers.{file_format}"'
     return response

@@ -6,11 +6,15 @@ memory. Cells that a spreadsheet would run as a formula are written as text.
 
 import csv
 import io
+import itertools
 import json
+import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from xml.sax.saxutils import escape
 
+import zipstream
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook, load_workbook
 
@@ -136,14 +140,80 @@ def csv_stream(rows: Iterable[list]) -> Iterator[str]:
         yield writer.writerow([neutralise_formula(v) for v in row])
 
 
-def xlsx_write(rows: Iterable[list], target) -> None:
-    """Write a workbook in openpyxl's streaming mode: memory stays flat."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("客户")
-    sheet.append(_export_header())
-    for row in rows:
-        sheet.append([neutralise_formula(v) for v in row])
-    workbook.save(target)
+# The smallest package Excel, WPS and openpyxl open: one sheet of inline strings.
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_XLSX_PARTS = {
+    "[Content_Types].xml": (
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/styles.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        "</Types>"
+    ),
+    "_rels/.rels": (
+        f'<Relationships xmlns="{_PKG_RELS}"><Relationship Id="rId1" '
+        f'Type="{_DOC_RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    ),
+    "xl/workbook.xml": (
+        f'<workbook xmlns="{_MAIN}" xmlns:r="{_DOC_RELS}"><sheets>'
+        '<sheet name="客户" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        f'<Relationships xmlns="{_PKG_RELS}">'
+        f'<Relationship Id="rId1" Type="{_DOC_RELS}/worksheet" Target="worksheets/sheet1.xml"/>'
+        f'<Relationship Id="rId2" Type="{_DOC_RELS}/styles" Target="styles.xml"/>'
+        "</Relationships>"
+    ),
+    "xl/styles.xml": (
+        f'<styleSheet xmlns="{_MAIN}"><fonts count="1"><font><sz val="11"/></font></fonts>'
+        '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+        '<fill><patternFill patternType="gray125"/></fill></fills>'
+        '<borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs>'
+        '<cellXfs count="1"><xf/></cellXfs><cellStyles count="1">'
+        '<cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
+    ),
+}
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ROWS_PER_CHUNK = 500
+
+
+def _xlsx_cell(value) -> str:
+    text = neutralise_formula(value)
+    if not text:
+        return "<c/>"  # keeps the columns in place: the cells carry no references
+    text = escape(_NOT_XML.sub("", text))
+    return f'<c t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+
+
+def _sheet_xml(rows: Iterable[list]) -> Iterator[bytes]:
+    yield f'{_XML}<worksheet xmlns="{_MAIN}"><sheetData>'.encode()
+    chunk = []
+    for row in itertools.chain([_export_header()], rows):
+        chunk.append("<row>" + "".join(_xlsx_cell(v) for v in row) + "</row>")
+        if len(chunk) == _ROWS_PER_CHUNK:
+            yield "".join(chunk).encode()
+            chunk.clear()
+    yield ("".join(chunk) + "</sheetData></worksheet>").encode()
+
+
+def xlsx_stream(rows: Iterable[list]) -> Iterator[bytes]:
+    """The rows as an XLSX file, produced while it is sent: the first bytes leave at once
+    and memory stays flat however many rows there are (openpyxl must finish the whole
+    workbook in a file before a byte can go)."""
+    package = zipstream.ZipStream(compress_type=zipstream.ZIP_DEFLATED, compress_level=1)
+    for name, xml in _XLSX_PARTS.items():
+        package.add((_XML + xml).encode(), name)
+    package.add(_sheet_xml(rows), "xl/worksheets/sheet1.xml")
+    yield from package
 
 
 def _flat(value) -> str:
