@@ -2,6 +2,7 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 
 from dealercare.core.masking import mask_address, mask_email, mask_id_number, mask_phone
 from dealercare.core.schemas import text
@@ -41,17 +42,38 @@ class CustomerUpdateIn(CustomerIn):
     version: int = Field(..., description="The version you read; a stale one is refused (409).")
 
 
-class CustomerOut(Schema):
+def _rows(value):
+    """A related manager (``customer.related``) read as the list of its rows."""
+    return list(value.all()) if hasattr(value, "all") else value
+
+
+# Personal values leave the API masked, whatever object they come from; /reveal
+# (audit-logged) is the only way to the clear text.
+MaskedPhone = Annotated[str, AfterValidator(mask_phone)]
+MaskedEmail = Annotated[str, AfterValidator(mask_email)]
+MaskedIdNumber = Annotated[str, AfterValidator(mask_id_number)]
+MaskedAddress = Annotated[str, AfterValidator(mask_address)]
+
+
+class FromModel(BaseModel):
+    """An output read straight from model attributes by pydantic's core. Ninja's Schema
+    goes through a Python getter for every field, which cost 0.5 ms per page of 20
+    customers; masks and other conversions are declared on the field types instead."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class CustomerOut(FromModel):
     """Personal values are always masked here; use /reveal (audit-logged) for clear text."""
 
     id: int
     kind: str
     name: str
-    phone: str
-    phone_alt: str
-    email: str
-    id_number: str
-    address: str
+    phone: MaskedPhone
+    phone_alt: MaskedPhone
+    email: MaskedEmail
+    id_number: MaskedIdNumber
+    address: MaskedAddress
     birthday: date | None
     gender: str
     preferred_channel: str
@@ -61,35 +83,11 @@ class CustomerOut(Schema):
     source: str
     grade: str
     notes: str
-    tags: list[str]
+    tags: list[str] = Field(validation_alias="tag_list")
     referrer_id: int | None
     version: int
     created_at: datetime
     updated_at: datetime
-
-    @staticmethod
-    def resolve_phone(obj):
-        return mask_phone(obj.phone)
-
-    @staticmethod
-    def resolve_phone_alt(obj):
-        return mask_phone(obj.phone_alt)
-
-    @staticmethod
-    def resolve_email(obj):
-        return mask_email(obj.email)
-
-    @staticmethod
-    def resolve_id_number(obj):
-        return mask_id_number(obj.id_number)
-
-    @staticmethod
-    def resolve_address(obj):
-        return mask_address(obj.address)
-
-    @staticmethod
-    def resolve_tags(obj):
-        return obj.tag_list
 
 
 class RelatedPersonIn(Schema):
@@ -99,27 +97,19 @@ class RelatedPersonIn(Schema):
     receives_reminders: bool = False
 
 
-class RelatedPersonOut(Schema):
+class RelatedPersonOut(FromModel):
     id: int
     name: str
     relation: str
-    phone: str
+    phone: MaskedPhone
     receives_reminders: bool
-
-    @staticmethod
-    def resolve_phone(obj):
-        return mask_phone(obj.phone)
 
 
 class CustomerDetailOut(CustomerOut):
-    related: list[RelatedPersonOut]
-
-    @staticmethod
-    def resolve_related(obj):
-        return list(obj.related.all())
+    related: Annotated[list[RelatedPersonOut], BeforeValidator(_rows)]
 
 
-class CustomerPageOut(Schema):
+class CustomerPageOut(FromModel):
     items: list[CustomerOut]
     count: int
     page: int
