@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 
 
 class CoreConfig(AppConfig):
     name = "dealercare.core"
     label = "core"
     verbose_name = "DealerCare core"
+
+    def ready(self):
+        from dealercare.core.db import use_compiled_timestamp_loader
+
+        connection_created.connect(use_compiled_timestamp_loader)
