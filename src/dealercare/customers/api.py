@@ -71,7 +71,9 @@ def customer_create(request, payload: CustomerIn):
 
 @router.get("/{customer_id}", response={200: CustomerDetailOut, **ERRORS})
 def customer_read(request, customer_id: int):
-    return selectors.customer_get(actor=request.user, customer_id=customer_id)
+    return selectors.customer_detail_get(
+        actor=request.user, customer_id=customer_id, include_merged=False
+    )
 
 
 @router.post("/{customer_id}/related", response={201: RelatedPersonOut, **ERRORS})

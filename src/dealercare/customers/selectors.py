@@ -184,14 +184,17 @@ def customer_get(*, actor, customer_id) -> Customer:
     )
 
 
-def customer_detail_get(*, actor, customer_id) -> Customer:
-    customer = get_for(
-        actor,
-        Customer.objects.select_related("referrer").prefetch_related("tags", "related"),
-        customer_id,
-        action=Action.CUSTOMER_VIEW,
+def customer_detail_get(*, actor, customer_id, include_merged: bool = True) -> Customer:
+    """A customer with what its page shows: referrer, tags (in the row), related persons.
+    Without ``include_merged`` a record merged into another is not found."""
+    customers = (
+        Customer.objects.select_related("referrer")
+        .annotate(tag_names=TagNames())
+        .prefetch_related("related")
     )
-    return customer
+    if not include_merged:
+        customers = customers.filter(merged_into=None)
+    return get_for(actor, customers, customer_id, action=Action.CUSTOMER_VIEW)
 
 
 def customer_vehicles(*, actor, customer: Customer) -> QuerySet:
