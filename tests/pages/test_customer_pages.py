@@ -50,9 +50,17 @@ def test_list_search_by_plate_and_htmx_partial(cast, vehicle, client_as):
 
 def test_list_filters_and_bad_date_is_ignored(cast, customer, client_as):
     client = client_as(cast.staff_a[Role.ADVISOR])
-    assert "张伟" in client.get("/customers/", {"grade": "A", "tag": "VIP"}).content.decode()
+    page = client.get("/customers/", {"grade": "A", "tag": "VIP"}).content.decode()
+    assert "张伟" in page and '<span class="tag">VIP</span>' in page
     assert "张伟" not in client.get("/customers/", {"grade": "B"}).content.decode()
     assert client.get("/customers/", {"service_due_before": "garbage"}).status_code == 200
+
+
+def test_detail_shows_the_profile_masked_with_its_tags(cast, customer, client_as):
+    page = client_as(cast.staff_a[Role.ADVISOR]).get(f"/customers/{customer.pk}/")
+    text = page.content.decode()
+    assert "张伟" in text and "138****5678" in text and "13812345678" not in text
+    assert '<span class="tag">VIP</span>' in text
 
 
 def test_outsider_gets_404(cast, customer, client_as):
