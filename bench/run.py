@@ -364,49 +364,44 @@ class LeanGet:
         return int(first[9:12])
 
 
-def _api_client(base, token, cases, warmup, duration, seed, results):
-    client = LeanGet(base, token)
+def _closed_loop(cases, warmup, duration, seed, run_case) -> tuple[list[float], int, float]:
+    """Run cases drawn at random back to back for warm-up + duration seconds and time those
+    that start after the warm-up. ``run_case`` returns False when the case failed."""
     rng = random.Random(seed)
     latencies, failures = [], 0
     start = time.perf_counter()
     measure_from, stop_at = start + warmup, start + warmup + duration
-    while True:
-        now = time.perf_counter()
-        if now >= stop_at:
-            break
-        paths, _sql = cases[rng.randrange(len(cases))]
-        began = time.perf_counter()
-        ok = True
-        for path in paths:
-            ok = client.get(path) == 200 and ok
-        elapsed = time.perf_counter() - began
+    while (began := time.perf_counter()) < stop_at:
+        ok = run_case(cases[rng.randrange(len(cases))])
         if began >= measure_from:
-            latencies.append(elapsed)
+            latencies.append(time.perf_counter() - began)
             failures += not ok
-    wall = min(time.perf_counter(), stop_at) - measure_from
+    return latencies, failures, min(time.perf_counter(), stop_at) - measure_from
+
+
+def _api_client(base, token, cases, warmup, duration, seed, results):
+    client = LeanGet(base, token)
+
+    def run_case(case) -> bool:
+        paths, _sql = case
+        return all([client.get(path) == 200 for path in paths])  # every call, even after a failure
+
+    latencies, failures, wall = _closed_loop(cases, warmup, duration, seed, run_case)
     results.put((latencies, failures, wall, time.process_time()))
 
 
 def _sql_client(dsn, cases, warmup, duration, prepare, seed, results):
     import psycopg
 
-    rng = random.Random(seed)
-    latencies = []
     with psycopg.connect(dsn, autocommit=True) as conn:
-        start = time.perf_counter()
-        measure_from, stop_at = start + warmup, start + warmup + duration
-        while True:
-            now = time.perf_counter()
-            if now >= stop_at:
-                break
-            _paths, statements = cases[rng.randrange(len(cases))]
-            began = time.perf_counter()
+
+        def run_case(case) -> bool:
+            _paths, statements = case
             for sql, params in statements:
                 conn.execute(sql, params, prepare=prepare).fetchall()
-            elapsed = time.perf_counter() - began
-            if began >= measure_from:
-                latencies.append(elapsed)
-    wall = min(time.perf_counter(), stop_at) - measure_from
+            return True
+
+        latencies, _failures, wall = _closed_loop(cases, warmup, duration, seed, run_case)
     results.put((latencies, 0, wall, time.process_time()))
 
 

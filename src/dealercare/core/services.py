@@ -45,8 +45,20 @@ def api_token_issue(*, request, username: str, password: str) -> str:
 
 
 # What a request needs of its staff member; the rest (password hash, dates) stays deferred.
-TOKEN_USER_FIELDS = {"id", "username", "first_name", "last_name", "is_active", "is_staff"}
-TOKEN_USER_FIELDS |= {"is_superuser", "dealer_id", "brand_id", "role"}
+TOKEN_USER_FIELDS = frozenset(
+    [
+        "id",
+        "username",
+        "first_name",
+        "last_name",
+        "role",
+        "dealer_id",
+        "brand_id",
+        "is_active",
+        "is_staff",
+        "is_superuser",
+    ]
+)
 
 
 @functools.cache

@@ -8,6 +8,7 @@ from ninja.files import UploadedFile
 
 from dealercare.api import ERRORS
 from dealercare.core.access import get_for
+from dealercare.core.downloads import XLSX_TYPE, as_attachment
 from dealercare.core.roles import Action
 from dealercare.core.schemas import file_response
 from dealercare.customers import imports
@@ -17,7 +18,6 @@ from dealercare.customers.schemas import ImportOut
 from dealercare.customers.spreadsheets import csv_stream, xlsx_stream
 
 router = Router(tags=["imports"])
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.post("", response={201: ImportOut, 200: ImportOut, **ERRORS})
@@ -49,8 +49,7 @@ def import_report_response(batch: ImportBatch) -> HttpResponse:
     writer.writerow(["行号 row", "字段 field", "原因 reason"])
     writer.writerows([e["row"], e["field"], e["message"]] for e in batch.errors)
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-errors.csv"'
-    return response
+    return as_attachment(response, f"import-{batch.pk}-errors.csv")
 
 
 export_router = Router(tags=["customers"])
@@ -73,5 +72,4 @@ def export_response(actor, filters, file_format: str):
         response = StreamingHttpResponse(csv_stream(rows), content_type="text/csv; charset=utf-8")
     else:
         response = StreamingHttpResponse(xlsx_stream(rows), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="customers.{file_format}"'
-    return response
+    return as_attachment(response, f"customers.{file_format}")

@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from ninja import Router, Schema
 
 from dealercare.api import ERRORS
+from dealercare.core.downloads import XLSX_TYPE, as_attachment
 from dealercare.core.schemas import file_response
 from dealercare.customers import quality, selectors
 from dealercare.customers.schemas import CustomerOut
@@ -12,7 +13,6 @@ from dealercare.customers.services import privacy
 from dealercare.customers.spreadsheets import personal_data_xlsx
 
 router = Router(tags=["personal data"])
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 ExportReasons = Literal[tuple(dict(privacy.ExportReason.CHOICES))]
@@ -35,8 +35,7 @@ def customer_data_export(
     buffer = io.BytesIO()
     personal_data_xlsx(data, buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="customer-{customer_id}.xlsx"'
-    return response
+    return as_attachment(response, f"customer-{customer_id}.xlsx")
 
 
 class EraseIn(Schema):

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from openpyxl import Workbook
 
 from dealercare.core import selectors as core_selectors
+from dealercare.core.downloads import XLSX_TYPE, as_attachment
 from dealercare.core.forms import ConfirmForm
 from dealercare.core.pages import bound, render_page, staff_page, submit
 from dealercare.core.roles import Action, require
@@ -26,8 +27,6 @@ from dealercare.customers.forms import (
 from dealercare.customers.models import Channel, Customer
 from dealercare.customers.services import privacy
 from dealercare.customers.spreadsheets import neutralise_formula, personal_data_xlsx
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @staff_page("GET")
@@ -192,9 +191,7 @@ def _merge_candidates(actor, target: Customer, form: MergeForm):
 
 
 def _attachment(content, content_type: str, file_name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
-    return response
+    return as_attachment(HttpResponse(content, content_type=content_type), file_name)
 
 
 @staff_page("POST")
