@@ -2,7 +2,7 @@
 
 import orjson
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Router, Schema
+from ninja import Field, NinjaAPI, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import BaseRenderer
@@ -10,8 +10,9 @@ from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer
 
 from dealercare.core.errors import DomainError
+from dealercare.core.roles import Role, allowed_actions
 from dealercare.core.schemas import text
-from dealercare.core.services import api_token_issue, api_token_user
+from dealercare.core.services import api_token_issue, api_token_revoke, api_token_user
 
 
 class BearerToken(HttpBearer):
@@ -19,6 +20,7 @@ class BearerToken(HttpBearer):
         user = api_token_user(token)
         if user is not None:
             request.user = user
+            request.bearer_token = token  # for DELETE /auth/token
         return user
 
 
@@ -102,6 +104,44 @@ class TokenOut(Schema):
 )
 def token_create(request, payload: TokenIn):
     return {"token": api_token_issue(request=request, **payload.dict())}
+
+
+@auth_router.delete("/token", response={204: None, 401: ErrorOut})
+def token_revoke(request):
+    """Log out: the token this call carries stops working at once."""
+    api_token_revoke(request.bearer_token)
+    return Status(204, None)
+
+
+class DealerRefOut(Schema):
+    id: int
+    code: str
+    name: str
+    city: str
+
+
+class MeOut(Schema):
+    username: str
+    name: str = Field(..., validation_alias="display_name")
+    role: str
+    role_label: str
+    dealer: DealerRefOut | None
+    actions: list[str] = Field(..., description="What this role may do, e.g. customer.view")
+
+    @staticmethod
+    def resolve_role_label(user) -> str:
+        return str(Role(user.role).label) if user.role else ""
+
+    @staticmethod
+    def resolve_actions(user) -> list[str]:
+        return allowed_actions(user)
+
+
+@auth_router.get("/me", response={200: MeOut, 401: ErrorOut})
+def who_am_i(request):
+    """The staff member this token belongs to, their dealer and what their role may do:
+    what a client needs to greet them and to show only the actions they can take."""
+    return request.user
 
 
 def _register_routers() -> None:

@@ -47,3 +47,38 @@ def test_session_cookie_is_secure_and_pages_need_csrf(cast, settings):
     strict = Client(enforce_csrf_checks=True)
     response = strict.post("/login/", {"username": "advisor@sh01", "password": "dealercare-demo"})
     assert response.status_code == 403
+
+
+def test_me_tells_who_the_token_belongs_to_in_one_query(cast, api_as, django_assert_num_queries):
+    api = api_as(cast.staff_a[Role.ADVISOR])
+    with django_assert_num_queries(1):  # the token lookup, nothing more
+        me = api.get("/auth/me").json()
+    assert me["username"] == "advisor@sh01"
+    assert me["role"] == "advisor" and me["role_label"] == "服务顾问"
+    assert me["dealer"] == {
+        "id": cast.dealer_a.pk,
+        "code": "sh01",
+        "name": cast.dealer_a.name,
+        "city": "上海",
+    }
+    assert "customer.view" in me["actions"] and "customer.delete" not in me["actions"]
+    api.headers["Accept-Language"] = "en"
+    assert api.get("/auth/me").json()["role_label"] == "Service advisor"
+
+
+def test_me_for_the_brand_analyst_has_no_dealer(cast, api_as):
+    me = api_as(cast.oem).get("/auth/me").json()
+    assert me["dealer"] is None and me["actions"] == ["brand.aggregates"]
+
+
+def test_a_revoked_token_stops_working_and_the_others_do_not(cast, api_as):
+    advisor = cast.staff_a[Role.ADVISOR]
+    first = login(api_as, "dealercare-demo").json()["token"]
+    second = login(api_as, "dealercare-demo").json()["token"]
+    api = api_as()
+    api.headers = {"Authorization": f"Bearer {first}"}
+    assert api.delete("/auth/token").status_code == 204
+    assert api.get("/auth/me").status_code == 401
+    assert api.delete("/auth/token").status_code == 401
+    api.headers = {"Authorization": f"Bearer {second}"}
+    assert api.get("/auth/me").json()["username"] == advisor.username

@@ -84,6 +84,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
+def allowed_actions(user) -> list[str]:
+    return sorted(PERMISSIONS.get(getattr(user, "role", None), frozenset()))
+
+
 def allows(user, action: str) -> bool:
     role = getattr(user, "role", None)
     return bool(role) and action in PERMISSIONS.get(role, frozenset())

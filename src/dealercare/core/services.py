@@ -44,6 +44,11 @@ def api_token_issue(*, request, username: str, password: str) -> str:
     return raw
 
 
+def api_token_revoke(raw: str) -> None:
+    """End one bearer token (an integrator's log-out); the holder's other tokens stay."""
+    ApiToken.objects.filter(key_hash=token_hash(raw)).delete()
+
+
 # What a request needs of its staff member; the rest (password hash, dates) stays deferred.
 TOKEN_USER_FIELDS = frozenset(
     [
@@ -62,7 +67,7 @@ TOKEN_USER_FIELDS = frozenset(
 
 
 @functools.cache
-def _token_user_query() -> tuple[str, list[str], list[str]]:
+def token_user_query() -> tuple[str, list[str], list[str]]:
     user_fields = [f.attname for f in User._meta.concrete_fields if f.attname in TOKEN_USER_FIELDS]
     dealer_fields = [f.attname for f in Dealer._meta.concrete_fields]
     columns = [f"u.{name}" for name in user_fields] + [f"d.{name}" for name in dealer_fields]
@@ -81,7 +86,7 @@ def api_token_user(raw: str) -> User | None:
     Runs on every API call, so it is one indexed lookup (key_hash is unique) written by
     hand: the ORM's query building cost several times the database's work here.
     """
-    sql, user_fields, dealer_fields = _token_user_query()
+    sql, user_fields, dealer_fields = token_user_query()
     with connection.cursor() as cursor:
         cursor.execute(sql, [token_hash(raw), timezone.now()])
         row = cursor.fetchone()
