@@ -39,8 +39,8 @@ SEARCH_RPS = 500.0
 PAGE_SIZE = 20  # the API's default page
 # A customer as the API answers it: the row and its tag names.
 CUSTOMER_COLUMNS = (
-    "c.*, array(SELECT t.name FROM customers_customer_tags ct "
-    "JOIN customers_tag t ON t.id = ct.tag_id WHERE ct.customer_id = c.id) AS tag_names"
+    "c.*, array(SELECT (SELECT t.name FROM customers_tag t WHERE t.id = ct.tag_id) "
+    "FROM customers_customer_tags ct WHERE ct.customer_id = c.id) AS tag_names"
 )
 NEWEST = "ORDER BY c.created_at DESC, c.id DESC"
 
