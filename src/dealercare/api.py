@@ -10,7 +10,7 @@ from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer
 
 from dealercare.core.errors import DomainError
-from dealercare.core.roles import Role, allowed_actions
+from dealercare.core.roles import allowed_actions
 from dealercare.core.schemas import text
 from dealercare.core.services import api_token_issue, api_token_revoke, api_token_user
 
@@ -124,13 +124,9 @@ class MeOut(Schema):
     username: str
     name: str = Field(..., validation_alias="display_name")
     role: str
-    role_label: str
+    role_label: str = Field(..., validation_alias="get_role_display")
     dealer: DealerRefOut | None
     actions: list[str] = Field(..., description="What this role may do, e.g. customer.view")
-
-    @staticmethod
-    def resolve_role_label(user) -> str:
-        return str(Role(user.role).label) if user.role else ""
 
     @staticmethod
     def resolve_actions(user) -> list[str]:

@@ -84,13 +84,16 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
+def _permissions(user) -> frozenset[str]:
+    return PERMISSIONS.get(getattr(user, "role", None), frozenset())
+
+
 def allowed_actions(user) -> list[str]:
-    return sorted(PERMISSIONS.get(getattr(user, "role", None), frozenset()))
+    return sorted(_permissions(user))
 
 
 def allows(user, action: str) -> bool:
-    role = getattr(user, "role", None)
-    return bool(role) and action in PERMISSIONS.get(role, frozenset())
+    return action in _permissions(user)
 
 
 def require(user, action: str) -> None:

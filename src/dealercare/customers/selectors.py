@@ -82,10 +82,6 @@ class CustomerFilters:
     model: str = ""
     service_due_before: object = None
 
-    @property
-    def is_search(self) -> bool:
-        return bool(self.q.strip())
-
 
 def customer_list(*, actor, filters: CustomerFilters) -> QuerySet:
     # One filter() call with every condition: each chained call clones the whole query,
@@ -94,7 +90,7 @@ def customer_list(*, actor, filters: CustomerFilters) -> QuerySet:
     if not actor.dealer_id:
         return Customer.objects.none()
     conditions = [Q(dealer_id=actor.dealer_id, merged_into=None)]
-    if filters.is_search:
+    if filters.q.strip():
         conditions.append(search_condition(actor.dealer_id, filters.q))
     if filters.grade:
         conditions.append(Q(grade=filters.grade))
