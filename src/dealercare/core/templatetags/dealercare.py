@@ -110,14 +110,20 @@ def _field(object_type: str, name: str):
         return None
 
 
-def _shown(value, field) -> str:
-    if value in (None, "", []):
+def _shown(value, field=None) -> str:
+    """Any stored JSON value as text: lists joined, mappings as ``key: value``, codes by
+    their label. Entries are never edited, so whatever an entry holds must render."""
+    if value is None or value == "" or value == [] or value == {}:
         return ""
+    if isinstance(value, dict):
+        return "; ".join(f"{AUDIT_LABELS.get(k, k)}: {_shown(v, field)}" for k, v in value.items())
     if isinstance(value, list):
-        return "、".join(str(v) for v in value)
+        return "、".join(_shown(v, field) for v in value)
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
-    return str(AUDIT_VALUES.get(value, value))
+    return str(AUDIT_VALUES.get(value, value) if isinstance(value, str) else value)
 
 
 @register.simple_tag
@@ -134,7 +140,9 @@ def audit_actor(entry) -> str:
 def audit_changes(entry) -> list[dict]:
     """Each change as label, old and new — the values are already masked by the services."""
     lines = []
-    for name, (old, new) in sorted(entry.changes.items()):
+    changes = entry.changes if isinstance(entry.changes, dict) else {"": entry.changes}
+    for name, pair in sorted(changes.items()):
+        old, new = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
         field = _field(entry.object_type, name)
         label = AUDIT_LABELS.get(name) or (field.verbose_name if field else name)
         if entry.action == "customer.reveal":

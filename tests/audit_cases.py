@@ -1,0 +1,120 @@
+"""Every kind of audit entry the code writes, each written by its own service."""
+
+from datetime import date
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+
+from dealercare.core.audit import AuditEvent, audit_record
+from dealercare.core.roles import Role
+from dealercare.customers.imports import customer_export, customer_import
+from dealercare.customers.selectors import CustomerFilters
+from dealercare.customers.services import (
+    CustomerInput,
+    RelatedPersonInput,
+    consent_record,
+    customer_create,
+    customer_delete,
+    customer_merge,
+    customer_reveal,
+    customer_update,
+    related_person_add,
+    related_person_remove,
+)
+from dealercare.customers.services.privacy import customer_data_export, customer_erase
+from dealercare.vehicles.services import (
+    VehicleInput,
+    vehicle_create,
+    vehicle_delete,
+    vehicle_record_mileage,
+    vehicle_update,
+)
+
+IMPORT_CSV = (
+    "姓名,手机号,车架号,车牌号,品牌,车型\n赵敏,13912345678,LSVJT23S4EX670084,沪B54321,星途,瑶光\n"
+)
+
+
+def write_every_kind_of_entry(cast):
+    """Run each audited service once; return the customer whose timeline holds most of it."""
+    manager = cast.staff_a[Role.MANAGER]
+    person = customer_create(
+        actor=manager,
+        data=CustomerInput(
+            name="张伟",
+            phone="13812345678",
+            email="zhangwei@example.com",
+            id_number="11010519491231002X",
+            address="北京市朝阳区建国路88号",
+            birthday=date(1980, 5, 1),
+            notes="喜欢周末来店",
+            tags=["VIP"],
+        ),
+    )
+    person = customer_update(
+        actor=manager,
+        customer=person,
+        data=CustomerInput(name="张伟", phone="13812345679", grade="A", tags=["VIP", "车队"]),
+        version=person.version,
+    )
+    customer_reveal(actor=manager, customer=person, field_name="phone")
+    consent_record(actor=manager, customer=person, channel="sms", granted=True, source="paper")
+    relative = related_person_add(
+        actor=manager,
+        customer=person,
+        data=RelatedPersonInput(name="李娜", relation="family", phone="13712345678"),
+    )
+    related_person_remove(actor=manager, person=relative)
+    car = vehicle_create(
+        actor=manager,
+        data=VehicleInput(
+            vin="LSVEP7YW8P1060869", make="星途", model_name="瑶光", owner_id=person.pk
+        ),
+    )
+    car = vehicle_update(
+        actor=manager,
+        vehicle=car,
+        data=VehicleInput(
+            vin=car.vin, make="星途", model_name="揽月", plate="沪A12345", owner_id=person.pk
+        ),
+        version=car.version,
+    )
+    vehicle_record_mileage(actor=manager, vehicle=car, km=12000)
+    spare = vehicle_create(
+        actor=manager, data=VehicleInput(vin="LFV7EG774LE799499", make="星途", model_name="瑶光")
+    )
+    vehicle_delete(actor=manager, vehicle=spare)
+    twin = customer_create(
+        actor=manager, data=CustomerInput(name="张伟", phone="13612345678"), allow_duplicate=True
+    )
+    person = customer_merge(actor=manager, target=person, duplicate=twin)
+    gone = customer_create(actor=manager, data=CustomerInput(name="王芳", phone="13512345678"))
+    customer_delete(actor=manager, customer=gone)
+    leaving = customer_create(actor=manager, data=CustomerInput(name="陈静", phone="13412345678"))
+    customer_erase(actor=manager, customer=leaving, confirmed=True)
+    upload = SimpleUploadedFile("customers.csv", IMPORT_CSV.encode())
+    customer_import(actor=manager, upload=upload, file_name=upload.name)
+    customer_export(actor=manager, filters=CustomerFilters(q="138", grade="A"), file_format="csv")
+    customer_data_export(actor=manager, customer=person, reason="customer_request")
+    with transaction.atomic():
+        audit_record(actor=None, dealer=cast.dealer_a, event=odd_values_event(person))
+    return person
+
+
+def odd_values_event(customer) -> AuditEvent:
+    """Values of every JSON type, as an entry written by code yet to come might hold them."""
+    return AuditEvent(
+        action="customer.update",
+        object_type="customer",
+        object_id=customer.pk,
+        customer_id=customer.pk,
+        changes={
+            "filters": [{"grade": "A", "tags": ["VIP", None]}, {"nested": {"deep": [1, 2.5]}}],
+            "notes": [None, None],
+            "km": [0, 12345],
+            "grade": [True, False],
+            "tags": [[], [{"name": "VIP"}]],
+            "not_a_pair": {"old": 1},
+            "three": [1, 2, 3],
+        },
+    )

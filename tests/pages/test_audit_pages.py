@@ -1,0 +1,28 @@
+import math
+
+from dealercare.core.models import AuditEntry
+from dealercare.core.roles import Role
+from dealercare.customers.selectors import PAGE_SIZE
+from tests.audit_cases import write_every_kind_of_entry
+
+
+def audit_pages(client, dealer) -> str:
+    pages = math.ceil(AuditEntry.objects.filter(dealer=dealer).count() / PAGE_SIZE)
+    html = []
+    for number in range(1, pages + 1):
+        response = client.get("/audit/", {"page": number})
+        assert response.status_code == 200
+        html.append(response.content.decode())
+    return "".join(html)
+
+
+def test_every_kind_of_entry_renders_on_the_audit_page_and_the_timeline(cast, client_as, api_as):
+    person = write_every_kind_of_entry(cast)
+    manager = cast.staff_a[Role.MANAGER]
+    html = audit_pages(client_as(manager), cast.dealer_a)
+    assert "grade: A" in html and "deep: 1、2.5" in html  # the export filter, structured values
+    assert "12345" in html
+    timeline = client_as(manager).get(f"/customers/{person.pk}/")
+    assert timeline.status_code == 200
+    assert "grade: A" in timeline.content.decode()
+    assert api_as(manager).get(f"/customers/{person.pk}/timeline").status_code == 200
