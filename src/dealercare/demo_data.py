@@ -28,6 +28,7 @@ from dealercare.core.audit import AuditEvent, audit_record_many
 from dealercare.core.masking import mask_name
 from dealercare.core.models import Dealer
 from dealercare.core.validators import make_id_number, make_mobile, make_plate, make_vin
+from dealercare.customers.events import CustomerAuditObject, CustomerEvent
 from dealercare.customers.models import Channel, ConsentRecord, Customer, Tag
 from dealercare.customers.services import phone_index
 from dealercare.vehicles.maintenance import add_months
@@ -383,8 +384,8 @@ def _fill_history(gen: Generator, people: list[Customer], cars: list[Vehicle]) -
         dealer=gen.dealer,
         events=[
             AuditEvent(
-                action="customer.import",
-                object_type="customer",
+                action=CustomerEvent.IMPORT,
+                object_type=CustomerAuditObject.CUSTOMER,
                 object_id=person.pk,
                 label=mask_name(person.name),
                 customer_id=person.pk,

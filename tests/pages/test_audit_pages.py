@@ -1,9 +1,11 @@
 import math
 
+from dealercare.core.audit_vocabulary import VOCABULARY
 from dealercare.core.models import AuditEntry
 from dealercare.core.roles import Role
 from dealercare.customers.selectors import PAGE_SIZE
 from tests.audit_cases import write_every_kind_of_entry
+from tests.core.test_audit_vocabulary import in_both_languages
 
 
 def audit_pages(client, dealer) -> str:
@@ -26,3 +28,13 @@ def test_every_kind_of_entry_renders_on_the_audit_page_and_the_timeline(cast, cl
     assert timeline.status_code == 200
     assert "grade: A" in timeline.content.decode()
     assert api_as(manager).get(f"/customers/{person.pk}/timeline").status_code == 200
+
+
+def test_every_action_written_shows_its_label_not_its_code(cast, client_as):
+    write_every_kind_of_entry(cast)
+    written = set(AuditEntry.objects.values_list("action", flat=True))
+    assert written <= set(VOCABULARY.actions)
+    html = audit_pages(client_as(cast.staff_a[Role.MANAGER]), cast.dealer_a)
+    for action in written:
+        assert action not in html
+        assert str(in_both_languages(VOCABULARY.actions[action])[1]) in html

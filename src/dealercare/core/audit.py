@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from dealercare.core.audit_vocabulary import audit_action_known
 from dealercare.core.models import AuditChainHead, AuditEntry, Dealer
 
 
@@ -96,6 +97,8 @@ def audit_record_many(
     now = timezone.now()
     entries = []
     for event in events:
+        if not audit_action_known(event.action):
+            raise ValueError(f"audit action {event.action!r} is not registered with a label")
         entry = AuditEntry(
             dealer_id=dealer_id,
             seq=head.last_seq + 1,

@@ -18,6 +18,7 @@ from dealercare.core.audit import AuditEvent, audit_record, audit_record_many
 from dealercare.core.errors import DomainError
 from dealercare.core.masking import mask_name
 from dealercare.core.roles import Action, require
+from dealercare.customers.events import CustomerAuditObject, CustomerEvent
 from dealercare.customers.models import Customer, ImportBatch
 from dealercare.customers.selectors import CustomerFilters, customer_list
 from dealercare.customers.services import CustomerInput, apply_profile, customer_clean, phone_index
@@ -210,8 +211,8 @@ class ImportRun:
 
 def _import_event(customer: Customer) -> AuditEvent:
     return AuditEvent(
-        action="customer.import",
-        object_type="customer",
+        action=CustomerEvent.IMPORT,
+        object_type=CustomerAuditObject.CUSTOMER,
         object_id=customer.pk,
         label=mask_name(customer.name),
         customer_id=customer.pk,
@@ -276,8 +277,8 @@ def _record_batch(actor, file_name: str, run: ImportRun) -> ImportBatch:
         actor=actor,
         dealer=actor.dealer,
         event=AuditEvent(
-            action="import.run",
-            object_type="import",
+            action=CustomerEvent.IMPORT_RUN,
+            object_type=CustomerAuditObject.IMPORT,
             object_id=batch.pk,
             label=batch.file_name,
             changes={"status": [None, batch.status], "rows": [None, run.total_rows]},
@@ -294,8 +295,8 @@ def customer_export(*, actor, filters: CustomerFilters, file_format: str) -> Ite
         actor=actor,
         dealer=actor.dealer,
         event=AuditEvent(
-            action="customer.export",
-            object_type="export",
+            action=CustomerEvent.EXPORT,
+            object_type=CustomerAuditObject.EXPORT,
             object_id=None,
             label=file_format,
             changes={"filters": [None, _filters_for_log(filters)]},

@@ -5,3 +5,15 @@ class VehiclesConfig(AppConfig):
     name = "dealercare.vehicles"
     label = "vehicles"
     verbose_name = "Vehicles"
+
+    def ready(self):
+        from dealercare.core.audit_vocabulary import audit_vocabulary_register
+        from dealercare.vehicles import events
+        from dealercare.vehicles.models import Vehicle
+
+        audit_vocabulary_register(
+            events=events.VehicleEvent,
+            object_types=events.VehicleAuditObject,
+            models_by_type={"vehicle": Vehicle},
+            fields=events.FIELD_LABELS,
+        )

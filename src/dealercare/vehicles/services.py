@@ -14,6 +14,7 @@ from dealercare.core.errors import BusinessRuleViolation, Conflict, InvalidInput
 from dealercare.core.roles import Action, require
 from dealercare.core.validators import validate_plate, validate_vin
 from dealercare.customers.models import Customer
+from dealercare.vehicles.events import VehicleAuditObject, VehicleEvent
 from dealercare.vehicles.maintenance import Schedule, next_maintenance
 from dealercare.vehicles.models import MileageReading, Ownership, Vehicle, VehicleModel
 
@@ -123,10 +124,10 @@ def _owner(actor, owner_id: int | None) -> Customer | None:
     return owner
 
 
-def _event(action: str, vehicle: Vehicle, changes: dict | None = None) -> AuditEvent:
+def _event(action: VehicleEvent, vehicle: Vehicle, changes: dict | None = None) -> AuditEvent:
     return AuditEvent(
         action=action,
-        object_type="vehicle",
+        object_type=VehicleAuditObject.VEHICLE,
         object_id=vehicle.pk,
         label=str(vehicle),
         customer_id=vehicle.owner_id,
@@ -220,7 +221,9 @@ def vehicle_create(*, actor, data: VehicleInput) -> Vehicle:
     vehicle_replan(vehicle)
     vehicle.save()
     changes = changes_between({}, _snapshot(vehicle))
-    audit_record(actor=actor, dealer=actor.dealer, event=_event("vehicle.create", vehicle, changes))
+    audit_record(
+        actor=actor, dealer=actor.dealer, event=_event(VehicleEvent.CREATE, vehicle, changes)
+    )
     return vehicle
 
 
@@ -267,7 +270,9 @@ def vehicle_update(*, actor, vehicle: Vehicle, data: VehicleInput, version: int)
     vehicle.version += 1
     vehicle.save()
     changes = changes_between(before, _snapshot(vehicle))
-    audit_record(actor=actor, dealer=actor.dealer, event=_event("vehicle.update", vehicle, changes))
+    audit_record(
+        actor=actor, dealer=actor.dealer, event=_event(VehicleEvent.UPDATE, vehicle, changes)
+    )
     return vehicle
 
 
@@ -294,7 +299,7 @@ def vehicle_record_mileage(
     audit_record(
         actor=actor,
         dealer=actor.dealer,
-        event=_event("vehicle.mileage", vehicle, {"km": [None, km]}),
+        event=_event(VehicleEvent.MILEAGE, vehicle, {"km": [None, km]}),
     )
     return reading
 
@@ -307,6 +312,6 @@ def vehicle_delete(*, actor, vehicle: Vehicle) -> None:
             _("A vehicle with an ownership history is kept for the record."),
             code="vehicle_has_history",
         )
-    event = _event("vehicle.delete", vehicle, changes_between(_snapshot(vehicle), {}))
+    event = _event(VehicleEvent.DELETE, vehicle, changes_between(_snapshot(vehicle), {}))
     vehicle.delete()
     audit_record(actor=actor, dealer=actor.dealer, event=event)

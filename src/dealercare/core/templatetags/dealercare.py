@@ -4,41 +4,16 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django import template
-from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from dealercare.core import masking
+from dealercare.core.audit_vocabulary import VOCABULARY
 from dealercare.core.roles import allows
-from dealercare.customers.models import Channel
 
 register = template.Library()
-
-AUDIT_MODELS = {"customer": "customers.Customer", "vehicle": "vehicles.Vehicle"}
-AUDIT_VERBS = {
-    "customer.create": _("created the customer"),
-    "customer.import": _("imported the customer"),
-    "customer.update": _("changed the customer"),
-    "customer.delete": _("deleted the customer"),
-    "customer.reveal": _("revealed in clear text"),
-    "customer.merge": _("merged a duplicate into the customer"),
-    "customer.merged_into": _("merged the customer into another"),
-    "consent.record": _("recorded marketing consent"),
-    "vehicle.create": _("added the vehicle"),
-    "vehicle.update": _("changed the vehicle"),
-    "vehicle.mileage": _("recorded a mileage reading"),
-    "vehicle.delete": _("deleted the vehicle"),
-}
-AUDIT_LABELS = {
-    "tags": _("tags"),
-    "km": _("odometer (km)"),
-    "merged_customer": _("merged customer"),
-    "merged_into": _("merged into"),
-    **{f"consent.{value}": label for value, label in Channel.choices},
-}
-AUDIT_VALUES = {"granted": _("granted"), "withdrawn": _("withdrawn")}
 
 
 @register.filter
@@ -105,7 +80,7 @@ def page_url(context, number) -> str:
 
 def _field(object_type: str, name: str):
     try:
-        return apps.get_model(AUDIT_MODELS[object_type])._meta.get_field(name)
+        return VOCABULARY.models[object_type]._meta.get_field(name)
     except (KeyError, FieldDoesNotExist):
         return None
 
@@ -116,19 +91,26 @@ def _shown(value, field=None) -> str:
     if value is None or value == "" or value == [] or value == {}:
         return ""
     if isinstance(value, dict):
-        return "; ".join(f"{AUDIT_LABELS.get(k, k)}: {_shown(v, field)}" for k, v in value.items())
+        return "; ".join(
+            f"{VOCABULARY.fields.get(k, k)}: {_shown(v, field)}" for k, v in value.items()
+        )
     if isinstance(value, list):
         return "、".join(_shown(v, field) for v in value)
     if isinstance(value, bool):
-        return str(_("yes") if value else _("no"))
+        return str(_("Yes") if value else _("No"))
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
-    return str(AUDIT_VALUES.get(value, value) if isinstance(value, str) else value)
+    return str(VOCABULARY.values.get(value, value) if isinstance(value, str) else value)
 
 
 @register.simple_tag
 def audit_verb(entry) -> str:
-    return str(AUDIT_VERBS.get(entry.action, entry.action))
+    return str(VOCABULARY.actions.get(entry.action, entry.action))
+
+
+@register.simple_tag
+def audit_object_type(entry) -> str:
+    return str(VOCABULARY.object_types.get(entry.object_type, entry.object_type))
 
 
 @register.simple_tag
@@ -144,9 +126,7 @@ def audit_changes(entry) -> list[dict]:
     for name, pair in sorted(changes.items()):
         old, new = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
         field = _field(entry.object_type, name)
-        label = AUDIT_LABELS.get(name) or (field.verbose_name if field else name)
-        if entry.action == "customer.reveal":
-            lines.append({"label": label, "old": "", "new": ""})
-        elif _shown(old, field) or _shown(new, field):
+        label = VOCABULARY.fields.get(name) or (field.verbose_name if field else name)
+        if _shown(old, field) or _shown(new, field):
             lines.append({"label": label, "old": _shown(old, field), "new": _shown(new, field)})
     return lines

@@ -2,6 +2,7 @@ from django.db import transaction
 
 from dealercare.core.cleaning import FieldErrors, clean_choice
 from dealercare.core.roles import Action, require
+from dealercare.customers.events import CustomerEvent
 from dealercare.customers.models import Channel, ConsentRecord, Customer
 from dealercare.customers.services.profile import customer_audit
 
@@ -24,5 +25,5 @@ def consent_record(*, actor, customer: Customer, channel: str, granted: bool, so
         recorded_by=actor,
     )
     change = {f"consent.{channel}": [None, "granted" if granted else "withdrawn"]}
-    customer_audit(actor, "consent.record", customer, change)
+    customer_audit(actor, CustomerEvent.CONSENT, customer, change)
     return record

@@ -5,6 +5,7 @@ from dealercare.core import crypto
 from dealercare.core.audit import audit_record_many, changes_between
 from dealercare.core.errors import BusinessRuleViolation
 from dealercare.core.roles import Action, require
+from dealercare.customers.events import CustomerEvent
 from dealercare.customers.models import Customer
 from dealercare.customers.services.profile import (
     AUDIT_MASKS,
@@ -54,11 +55,13 @@ def customer_merge(*, actor, target: Customer, duplicate: Customer) -> Customer:
         dealer=actor.dealer,
         events=[
             customer_event(
-                "customer.merge",
+                CustomerEvent.MERGE,
                 target,
                 changes_between(before, customer_snapshot(target), AUDIT_MASKS) | merged,
             ),
-            customer_event("customer.merged_into", duplicate, {"merged_into": [None, target.pk]}),
+            customer_event(
+                CustomerEvent.MERGED_INTO, duplicate, {"merged_into": [None, target.pk]}
+            ),
         ],
     )
     return target

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dealercare.core.errors import BusinessRuleViolation, InvalidInput
 from dealercare.core.roles import Action, require
+from dealercare.customers.events import CustomerEvent
 from dealercare.customers.models import Channel, ConsentRecord, Customer
 from dealercare.customers.selectors import customer_timeline
 from dealercare.customers.services.profile import PROFILE_FIELDS, customer_audit
@@ -108,7 +109,10 @@ def customer_erase(
     for record in Customer.objects.filter(Q(pk=customer.pk) | Q(merged_into=customer)):
         _erase_one(record, now)
     customer_audit(
-        actor, "customer.erase", customer, {"erased": [None, "retention" if system else "request"]}
+        actor,
+        CustomerEvent.ERASE,
+        customer,
+        {"erased": [None, "retention" if system else "request"]},
     )
     return customer
 
@@ -178,5 +182,5 @@ def customer_data_export(*, actor, customer: Customer, reason: str) -> dict:
     require(actor, Action.CUSTOMER_PRIVACY_EXPORT)
     if reason not in dict(ExportReason.CHOICES):
         raise InvalidInput(fields={"reason": [_("Choose why the data is exported.")]})
-    customer_audit(actor, "customer.data_export", customer, {"reason": [None, reason]})
+    customer_audit(actor, CustomerEvent.DATA_EXPORT, customer, {"reason": [None, reason]})
     return customer_personal_data(customer)

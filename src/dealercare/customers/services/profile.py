@@ -24,6 +24,7 @@ from dealercare.core.validators import (
     validate_email_address,
     validate_id_number,
 )
+from dealercare.customers.events import CustomerAuditObject, CustomerEvent
 from dealercare.customers.models import Channel, Customer, Grade, Tag
 
 PERSONAL_FIELDS = ("phone", "phone_alt", "email", "id_number", "address")
@@ -191,14 +192,16 @@ def customer_create(*, actor, data: CustomerInput, allow_duplicate: bool = False
     customer.save()
     _set_tags(customer, clean["tags"])
     changes = changes_between({}, customer_snapshot(customer), AUDIT_MASKS)
-    customer_audit(actor, "customer.create", customer, changes)
+    customer_audit(actor, CustomerEvent.CREATE, customer, changes)
     return customer
 
 
-def customer_event(action: str, customer: Customer, changes: dict | None = None) -> AuditEvent:
+def customer_event(
+    action: CustomerEvent, customer: Customer, changes: dict | None = None
+) -> AuditEvent:
     return AuditEvent(
         action=action,
-        object_type="customer",
+        object_type=CustomerAuditObject.CUSTOMER,
         object_id=customer.pk,
         label=mask_name(customer.name),
         customer_id=customer.pk,
@@ -206,7 +209,9 @@ def customer_event(action: str, customer: Customer, changes: dict | None = None)
     )
 
 
-def customer_audit(actor, action: str, customer: Customer, changes: dict | None = None) -> None:
+def customer_audit(
+    actor, action: CustomerEvent, customer: Customer, changes: dict | None = None
+) -> None:
     audit_record(
         actor=actor, dealer=customer.dealer, event=customer_event(action, customer, changes)
     )
@@ -241,7 +246,7 @@ def customer_update(*, actor, customer: Customer, data: CustomerInput, version: 
         customer_snapshot(customer) | {"tags": clean["tags"]},
         AUDIT_MASKS,
     )
-    customer_audit(actor, "customer.update", customer, changes)
+    customer_audit(actor, CustomerEvent.UPDATE, customer, changes)
     return customer
 
 
@@ -259,7 +264,9 @@ def customer_delete(*, actor, customer: Customer) -> None:
             code="customer_has_history",
         )
     event = customer_event(
-        "customer.delete", customer, changes_between(customer_snapshot(customer), {}, AUDIT_MASKS)
+        CustomerEvent.DELETE,
+        customer,
+        changes_between(customer_snapshot(customer), {}, AUDIT_MASKS),
     )
     customer.tags.clear()
     Customer.objects.filter(referrer=customer).update(referrer=None)
@@ -273,5 +280,5 @@ def customer_reveal(*, actor, customer: Customer, field_name: str) -> str:
     require(actor, Action.CUSTOMER_REVEAL)
     if field_name not in PERSONAL_FIELDS:
         raise NotFound()
-    customer_audit(actor, "customer.reveal", customer, {field_name: ["***", "revealed"]})
+    customer_audit(actor, CustomerEvent.REVEAL, customer, {field_name: ["***", "revealed"]})
     return getattr(customer, field_name)

@@ -9,6 +9,7 @@ from dealercare.core.cleaning import FieldErrors, clean_choice, clean_text
 from dealercare.core.masking import mask_name, mask_phone
 from dealercare.core.roles import Action, require
 from dealercare.core.validators import validate_cn_mobile
+from dealercare.customers.events import CustomerEvent
 from dealercare.customers.models import Customer, RelatedPerson
 from dealercare.customers.services.profile import customer_audit
 
@@ -45,7 +46,7 @@ def related_person_add(*, actor, customer: Customer, data: RelatedPersonInput) -
         dealer_id=customer.dealer_id, customer=customer, **_clean(data)
     )
     change = {"related_person": [None, f"{mask_name(person.name)} {mask_phone(person.phone)}"]}
-    customer_audit(actor, "customer.related_add", customer, change)
+    customer_audit(actor, CustomerEvent.RELATED_ADD, customer, change)
     return person
 
 
@@ -53,5 +54,5 @@ def related_person_add(*, actor, customer: Customer, data: RelatedPersonInput) -
 def related_person_remove(*, actor, person: RelatedPerson) -> None:
     require(actor, Action.CUSTOMER_UPDATE)
     change = {"related_person": [mask_name(person.name), None]}
-    customer_audit(actor, "customer.related_remove", person.customer, change)
+    customer_audit(actor, CustomerEvent.RELATED_REMOVE, person.customer, change)
     person.delete()

@@ -1,0 +1,44 @@
+"""What the codes in audit entries mean to a reader, in the reader's language.
+
+Each app declares its event types (and the object types its entries are about) beside its
+models and registers them here from its ``AppConfig.ready()``; the audit pages read them
+here, so ``core`` never imports an app. An action nobody registered cannot be written
+(:func:`dealercare.core.audit.audit_record_many` refuses it), so every entry has a label.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Model, TextChoices
+
+
+@dataclass
+class AuditVocabulary:
+    actions: dict[str, str] = field(default_factory=dict)
+    object_types: dict[str, str] = field(default_factory=dict)
+    models: dict[str, type[Model]] = field(default_factory=dict)
+    fields: dict[str, str] = field(default_factory=dict)
+    values: dict[str, str] = field(default_factory=dict)
+
+
+VOCABULARY = AuditVocabulary()
+
+
+def audit_vocabulary_register(
+    *,
+    events: type[TextChoices],
+    object_types: type[TextChoices],
+    models_by_type: dict[str, type[Model]] | None = None,
+    fields: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+) -> None:
+    """Add one app's words. ``models_by_type`` lends field names and choices to the entries
+    about that object type; ``fields`` and ``values`` label the other names and codes."""
+    VOCABULARY.actions.update(events.choices)
+    VOCABULARY.object_types.update(object_types.choices)
+    VOCABULARY.models.update(models_by_type or {})
+    VOCABULARY.fields.update(fields or {})
+    VOCABULARY.values.update(values or {})
+
+
+def audit_action_known(action: str) -> bool:
+    return action in VOCABULARY.actions
