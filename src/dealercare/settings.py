@@ -162,6 +162,9 @@ FIELD_ENCRYPTION_KEYS = [
     k for k in os.environ.get("DEALERCARE_FIELD_KEYS", "").split(",") if k.strip()
 ]
 BLIND_INDEX_KEY = os.environ.get("DEALERCARE_BLIND_INDEX_KEY", "")
+# The audit chain is an HMAC-SHA256 chain under this key (R-SEC-4): kept out of the
+# database, so rewriting the audit table and re-hashing it cannot pass verification.
+AUDIT_KEY = os.environ.get("DEALERCARE_AUDIT_KEY", "")
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 

@@ -1,11 +1,13 @@
 """The tamper-evident audit trail (R-SEC-4).
 
 Entries are appended by services inside their own transaction. Each dealer has its own
-chain: an entry's hash covers its content and the previous entry's hash, so an edited,
-inserted or deleted entry breaks the chain and :func:`audit_chain_verify` finds it.
+chain: an entry's hash is an HMAC-SHA256, under a key held outside the database, of its
+content and the previous entry's hash, so an edited, inserted or deleted entry breaks the
+chain and :func:`audit_chain_verify` finds it — also when the rest was re-hashed.
 """
 
 import hashlib
+import hmac
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -15,8 +17,15 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from dealercare.core import crypto
 from dealercare.core.audit_vocabulary import audit_action_known
-from dealercare.core.models import AuditChainHead, AuditEntry, Dealer
+from dealercare.core.models import (
+    AuditChainHead,
+    AuditEntry,
+    AuditVerification,
+    ChainBreak,
+    Dealer,
+)
 
 
 def _plain(value):
@@ -48,8 +57,9 @@ def changes_between(
     return changed
 
 
-def _entry_hash(entry: AuditEntry) -> str:
-    payload = json.dumps(
+def audit_entry_payload(entry: AuditEntry) -> bytes:
+    """What an entry's hash covers: its content and the previous entry's hash."""
+    return json.dumps(
         {
             "dealer": entry.dealer_id,
             "seq": entry.seq,
@@ -67,8 +77,13 @@ def _entry_hash(entry: AuditEntry) -> str:
         sort_keys=True,
         ensure_ascii=False,
         separators=(",", ":"),
-    )
-    return hashlib.sha256(payload.encode()).hexdigest()
+    ).encode()
+
+
+def _entry_hash(entry: AuditEntry) -> str:
+    return hmac.new(
+        crypto.audit_chain_key(), audit_entry_payload(entry), hashlib.sha256
+    ).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -124,23 +139,64 @@ def audit_record_many(
 @dataclass(frozen=True)
 class ChainProblem:
     seq: int
-    reason: str
+    reason: ChainBreak
+
+
+def _chain_walk(dealer_id: int | None) -> tuple[int, list[ChainProblem]]:
+    problems = []
+    checked, expected_seq, prev_hash = 0, 1, ""
+    entries = AuditEntry.objects.filter(dealer_id=dealer_id).order_by("seq")
+    for entry in entries.iterator(chunk_size=2000):
+        checked += 1
+        if entry.seq != expected_seq:
+            problems.append(ChainProblem(expected_seq, ChainBreak.MISSING))
+        if entry.prev_hash != prev_hash:
+            problems.append(ChainProblem(entry.seq, ChainBreak.BROKEN_LINK))
+        if _entry_hash(entry) != entry.entry_hash:
+            problems.append(ChainProblem(entry.seq, ChainBreak.ALTERED))
+        expected_seq, prev_hash = entry.seq + 1, entry.entry_hash
+    head = AuditChainHead.objects.filter(dealer_id=dealer_id).first()
+    if head and (head.last_seq, head.last_hash) != (expected_seq - 1, prev_hash):
+        problems.append(ChainProblem(head.last_seq, ChainBreak.MISSING_AT_END))
+    return checked, problems
 
 
 def audit_chain_verify(dealer: Dealer | None) -> list[ChainProblem]:
     """Walk one dealer's chain and report every entry that was edited, removed or added."""
-    problems = []
-    expected_seq, prev_hash = 1, ""
-    entries = AuditEntry.objects.filter(dealer=dealer).order_by("seq")
-    for entry in entries.iterator(chunk_size=2000):
-        if entry.seq != expected_seq:
-            problems.append(ChainProblem(expected_seq, "missing"))
-        if entry.prev_hash != prev_hash:
-            problems.append(ChainProblem(entry.seq, "broken link"))
-        if _entry_hash(entry) != entry.entry_hash:
-            problems.append(ChainProblem(entry.seq, "altered"))
-        expected_seq, prev_hash = entry.seq + 1, entry.entry_hash
-    head = AuditChainHead.objects.filter(dealer=dealer).first()
-    if head and (head.last_seq, head.last_hash) != (expected_seq - 1, prev_hash):
-        problems.append(ChainProblem(head.last_seq, "missing at the end"))
-    return problems
+    return _chain_walk(dealer.pk if dealer else None)[1]
+
+
+def audit_verification_run(dealer_id: int | None) -> AuditVerification:
+    """Verify one dealer's chain and keep the outcome."""
+    checked, problems = _chain_walk(dealer_id)
+    first = problems[0] if problems else None
+    return AuditVerification.objects.create(
+        dealer_id=dealer_id,
+        verified_at=timezone.now(),
+        entries_checked=checked,
+        ok=not problems,
+        broken_at_seq=first.seq if first else None,
+        problem=first.reason if first else "",
+    )
+
+
+def audit_chains_rehash(entry_model, head_model) -> int:
+    """Recompute every chain under the current key and hash, for the migrations that change
+    what an entry's hash is (the key, sealed values). Takes the migration's historical
+    models; the caller lifts the append-only guard. Returns the number of entries."""
+    count = 0
+    for head in head_model.objects.all():
+        prev_hash, batch = "", []
+        entries = entry_model.objects.filter(dealer_id=head.dealer_id).order_by("seq")
+        for entry in entries.iterator(chunk_size=2000):
+            entry.prev_hash = prev_hash
+            entry.entry_hash = prev_hash = _entry_hash(entry)
+            batch.append(entry)
+            if len(batch) == 2000:
+                entry_model.objects.bulk_update(batch, ["prev_hash", "entry_hash"])
+                count, batch = count + len(batch), []
+        entry_model.objects.bulk_update(batch, ["prev_hash", "entry_hash"])
+        count += len(batch)
+        head.last_hash = prev_hash
+        head.save(update_fields=["last_hash"])
+    return count

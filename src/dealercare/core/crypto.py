@@ -57,6 +57,15 @@ def _blind_index_key() -> bytes:
     return _derive_dev_key(b"dealercare blind index")
 
 
+@lru_cache(maxsize=1)
+def audit_chain_key() -> bytes:
+    """The HMAC key of the audit chain: held outside the database, so whoever can write the
+    database still cannot forge a chain that verifies."""
+    if settings.AUDIT_KEY:
+        return _decode_key(settings.AUDIT_KEY)
+    return _derive_dev_key(b"dealercare audit chain")
+
+
 def encrypt(plaintext: str) -> str:
     (key_id, aead), _ring = _key_ring()
     nonce = os.urandom(NONCE_BYTES)

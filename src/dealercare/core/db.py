@@ -2,6 +2,7 @@
 
 import datetime
 import functools
+from contextlib import contextmanager
 
 
 @functools.cache
@@ -41,3 +42,55 @@ def use_compiled_timestamp_loader(sender, connection, **kwargs):
     loader = _compiled_utc_loader()
     if loader is not None:
         connection.connection.adapters.register_loader("timestamptz", loader)
+
+
+AUDIT_TABLE = "core_auditentry"
+SQLITE_AUDIT_TRIGGERS = {
+    "audit_no_update": "UPDATE",
+    "audit_no_delete": "DELETE",
+}
+
+
+def sqlite_audit_triggers_create(cursor) -> None:
+    """The append-only guard on SQLite (PostgreSQL's is migration 0002's function)."""
+    for name, operation in SQLITE_AUDIT_TRIGGERS.items():
+        cursor.execute(
+            f"CREATE TRIGGER IF NOT EXISTS {name} BEFORE {operation} ON {AUDIT_TABLE} "
+            "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END"
+        )
+
+
+def sqlite_audit_triggers_drop(cursor) -> None:
+    for name in SQLITE_AUDIT_TRIGGERS:
+        cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def _sqlite_guarded(cursor) -> bool:
+    names = ", ".join(f"'{name}'" for name in SQLITE_AUDIT_TRIGGERS)
+    cursor.execute(
+        f"SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ({names})"
+    )
+    return cursor.fetchone()[0] > 0
+
+
+@contextmanager
+def audit_guard_lifted(connection):
+    """Let the owner of the schema rewrite or empty the audit table: a migration that
+    re-hashes the chain, the test runner's flush. Never for application code."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # ALTER TABLE refuses while deferred foreign-key checks are pending: run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"ALTER TABLE {AUDIT_TABLE} DISABLE TRIGGER audit_no_change")
+        guarded = connection.vendor == "sqlite" and _sqlite_guarded(cursor)
+        if guarded:
+            sqlite_audit_triggers_drop(cursor)
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(f"ALTER TABLE {AUDIT_TABLE} ENABLE TRIGGER audit_no_change")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            if guarded:
+                sqlite_audit_triggers_create(cursor)

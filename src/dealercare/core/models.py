@@ -112,3 +112,27 @@ class AuditEntry(models.Model):
             models.Index(fields=["dealer", "object_type", "object_id"], name="audit_object"),
             models.Index(fields=["dealer", "-id"], name="audit_dealer_recent"),
         ]
+
+
+class ChainBreak(models.TextChoices):
+    MISSING = "missing", _("an entry is missing")
+    BROKEN_LINK = "broken link", _("an entry no longer links to the one before")
+    ALTERED = "altered", _("an entry was altered")
+    MISSING_AT_END = "missing at the end", _("entries are missing at the end")
+
+
+class AuditVerification(models.Model):
+    """One walk of the verifier over one dealer's audit chain, kept so the admin sees when
+    the chain was last found whole — or where it broke."""
+
+    dealer = models.ForeignKey(Dealer, null=True, on_delete=models.PROTECT, related_name="+")
+    verified_at = models.DateTimeField(_("verified"))
+    entries_checked = models.PositiveBigIntegerField(_("entries checked"))
+    ok = models.BooleanField(_("chain intact"))
+    broken_at_seq = models.BigIntegerField(_("first break at entry"), null=True)
+    problem = models.CharField(_("problem"), max_length=50, choices=ChainBreak.choices, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["dealer", "-verified_at"], name="audit_verification_recent")
+        ]

@@ -26,6 +26,7 @@ class PeriodicJob:
 
 SCHEDULE = [
     PeriodicJob("dealercare.core.jobs.expired_tokens_purge", every_seconds=3600),
+    PeriodicJob("dealercare.core.jobs.audit_chain_verify_all", every_seconds=86400),
     PeriodicJob("dealercare.customers.jobs.customers_retention_anonymise", every_seconds=86400),
 ]
 

@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from dealercare.core.access import scope_to_dealer
-from dealercare.core.models import AuditEntry, Dealer
+from dealercare.core.models import AuditEntry, AuditVerification, Dealer
 from dealercare.core.roles import Action, allows, require
 from dealercare.customers.models import Customer, Grade, Tag
 from dealercare.vehicles.models import Vehicle
@@ -18,6 +18,12 @@ DUE_SOON_DAYS = 30
 def audit_list(*, actor) -> QuerySet:
     require(actor, Action.AUDIT_VIEW)
     return scope_to_dealer(actor, AuditEntry.objects.select_related("actor")).order_by("-id")
+
+
+def audit_last_verification(*, actor) -> AuditVerification | None:
+    require(actor, Action.AUDIT_VIEW)
+    verifications = AuditVerification.objects.filter(dealer_id=actor.dealer_id)
+    return verifications.order_by("-verified_at", "-id").first()
 
 
 def tag_names(*, actor) -> list[str]:

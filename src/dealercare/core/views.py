@@ -33,4 +33,5 @@ def home(request):
 def audit_log(request):
     entries = selectors.audit_list(actor=request.user)
     page = paginate(entries, page=request.GET.get("page"))
-    return render(request, "core/audit_log.html", {"page": page})
+    verification = selectors.audit_last_verification(actor=request.user)
+    return render(request, "core/audit_log.html", {"page": page, "verification": verification})
