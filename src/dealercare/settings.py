@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "dealercare.core",
     "dealercare.customers",
     "dealercare.vehicles",
+    "dealercare.analytics",
 ]
 
 MIDDLEWARE = [
