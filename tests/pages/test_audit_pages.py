@@ -2,8 +2,8 @@ import math
 
 from dealercare.core.audit_vocabulary import VOCABULARY
 from dealercare.core.models import AuditEntry
+from dealercare.core.pagination import PAGE_SIZE
 from dealercare.core.roles import Role
-from dealercare.customers.selectors import PAGE_SIZE
 from tests.audit_cases import write_every_kind_of_entry
 from tests.core.test_audit_vocabulary import in_both_languages
 
