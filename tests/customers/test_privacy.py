@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from dealercare.core import crypto
 from dealercare.core.models import AuditEntry
 from dealercare.core.roles import Role
+from dealercare.core.shredding import audit_open
 from dealercare.customers.jobs import customers_retention_anonymise
 from dealercare.customers.models import Customer
 from dealercare.customers.quality import invalid_mobiles
@@ -76,7 +77,10 @@ def test_export_holds_every_field_and_is_audited(cast, api_as, person):
     assert data["related_persons"][0]["phone"] == "13600009999"
     assert data["timeline"]
     entry = AuditEntry.objects.filter(action="customer.data_export").get()
-    assert entry.actor_name == "csr@sh01" and entry.changes["reason"][1] == "customer_request"
+    assert (
+        entry.actor_name == "csr@sh01"
+        and audit_open(entry).changes["reason"][1] == "customer_request"
+    )
 
 
 def test_export_as_xlsx_and_refusals(cast, api_as, person):

@@ -3,6 +3,7 @@ from django.test import Client
 
 from dealercare.core.models import AuditEntry
 from dealercare.core.roles import Role
+from dealercare.core.shredding import audit_open
 from dealercare.customers.models import ConsentRecord, Customer
 from dealercare.customers.services import CustomerInput, customer_create
 
@@ -138,7 +139,7 @@ def test_edit_reveals_for_the_form_saves_and_refuses_a_stale_version(cast, custo
     stale = client.post(f"/customers/{customer.pk}/edit/", values)
     assert "其他人" in stale.content.decode()
     entry = AuditEntry.objects.get(action="customer.update")
-    assert entry.changes["phone"] == ["138****5678", "139****1111"]
+    assert audit_open(entry).changes["phone"] == ["138****5678", "139****1111"]
     timeline = client.get(f"/customers/{customer.pk}/").content.decode()
     assert "138****5678" in timeline and "139****1111" in timeline
 

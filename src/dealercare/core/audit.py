@@ -26,6 +26,7 @@ from dealercare.core.models import (
     ChainBreak,
     Dealer,
 )
+from dealercare.core.shredding import audit_seal, personal_keys_for
 
 
 def _plain(value):
@@ -73,7 +74,8 @@ def audit_entry_payload(entry: AuditEntry) -> bytes:
             "customer": entry.customer_id,
             "changes": entry.changes,
             "prev": entry.prev_hash,
-        },
+        }
+        | ({"sealed_with": entry.sealed_with_id} if entry.sealed_with_id else {}),
         sort_keys=True,
         ensure_ascii=False,
         separators=(",", ":"),
@@ -94,6 +96,9 @@ class AuditEvent:
     label: str = ""
     customer_id: int | None = None
     changes: dict | None = None
+    # The person whose values the entry holds (e.g. "customer:42"): label and changes are
+    # sealed under that person's key, which erasure destroys (core.shredding).
+    subject: str = ""
 
 
 def audit_record(*, actor, dealer: Dealer | None, event: AuditEvent) -> AuditEntry:
@@ -110,10 +115,16 @@ def audit_record_many(
     AuditChainHead.objects.get_or_create(dealer_id=dealer_id)
     head = AuditChainHead.objects.select_for_update().get(dealer_id=dealer_id)
     now = timezone.now()
+    events = list(events)
+    keys = personal_keys_for(dealer_id=dealer_id, subjects=(e.subject for e in events if e.subject))
     entries = []
     for event in events:
         if not audit_action_known(event.action):
             raise ValueError(f"audit action {event.action!r} is not registered with a label")
+        label, changes = event.label[:200], event.changes or {}
+        key = keys.get(event.subject)
+        if key:
+            label, changes = audit_seal(key, label, changes)
         entry = AuditEntry(
             dealer_id=dealer_id,
             seq=head.last_seq + 1,
@@ -123,9 +134,10 @@ def audit_record_many(
             action=event.action,
             object_type=event.object_type,
             object_id=event.object_id,
-            object_label=event.label[:200],
+            object_label=label,
             customer_id=event.customer_id,
-            changes=event.changes or {},
+            changes=changes,
+            sealed_with=key,
             prev_hash=head.last_hash,
         )
         entry.entry_hash = _entry_hash(entry)

@@ -3,6 +3,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dealercare.core.fields import EncryptedTextField
 from dealercare.core.roles import Role
 
 
@@ -83,8 +84,9 @@ class AuditChainHead(models.Model):
 class AuditEntry(models.Model):
     """An append-only, hash-chained record of one change (R-SEC-4).
 
-    Personal values are masked before they get here. ``customer_id`` lets the customer's
-    timeline read the same rows.
+    Personal values are masked before they get here, and an entry about a person is sealed
+    under that person's key (``sealed_with``, see core.shredding): read it through
+    ``audit_open``. ``customer_id`` lets the customer's timeline read the same rows.
     """
 
     dealer = models.ForeignKey(Dealer, null=True, on_delete=models.PROTECT, related_name="+")
@@ -100,6 +102,9 @@ class AuditEntry(models.Model):
     object_label = models.CharField(max_length=200, blank=True)
     customer_id = models.BigIntegerField(null=True)
     changes = models.JSONField(default=dict)
+    sealed_with = models.ForeignKey(
+        "PersonalDataKey", null=True, on_delete=models.PROTECT, related_name="+"
+    )
     prev_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64)
 
@@ -136,3 +141,18 @@ class AuditVerification(models.Model):
         indexes = [
             models.Index(fields=["dealer", "-verified_at"], name="audit_verification_recent")
         ]
+
+
+class PersonalDataKey(models.Model):
+    """The key that seals one person's values in the audit trail (crypto-shredding).
+
+    Keyed by a subject id such as ``customer:42``, not a foreign key: core knows no app.
+    Erasure wipes ``key`` and sets ``destroyed_at``; the row stays, so the append-only,
+    hash-chained entries that point at it never change, yet nothing sealed reads again.
+    """
+
+    dealer = models.ForeignKey(Dealer, null=True, on_delete=models.PROTECT, related_name="+")
+    subject = models.CharField(max_length=60, unique=True)
+    key = EncryptedTextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    destroyed_at = models.DateTimeField(null=True)

@@ -10,7 +10,9 @@ from dealercare.core.roles import Action, require
 
 def audit_list(*, actor) -> QuerySet:
     require(actor, Action.AUDIT_VIEW)
-    return scope_to_dealer(actor, AuditEntry.objects.select_related("actor")).order_by("-id")
+    return scope_to_dealer(
+        actor, AuditEntry.objects.select_related("actor", "sealed_with")
+    ).order_by("-id")
 
 
 def audit_last_verification(*, actor) -> AuditVerification | None:

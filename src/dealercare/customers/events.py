@@ -47,3 +47,8 @@ VALUE_LABELS = {
     "retention": _("retention period over"),
     "revealed": _("shown in clear text"),
 }
+
+
+def customer_subject(customer_id: int) -> str:
+    """Whose key seals an entry about the customer (core.shredding)."""
+    return f"customer:{customer_id}"

@@ -18,7 +18,7 @@ from dealercare.core.audit import AuditEvent, audit_record, audit_record_many
 from dealercare.core.errors import DomainError
 from dealercare.core.masking import mask_name
 from dealercare.core.roles import Action, require
-from dealercare.customers.events import CustomerAuditObject, CustomerEvent
+from dealercare.customers.events import CustomerAuditObject, CustomerEvent, customer_subject
 from dealercare.customers.models import Customer, ImportBatch
 from dealercare.customers.selectors import CustomerFilters, customer_list
 from dealercare.customers.services import CustomerInput, apply_profile, customer_clean, phone_index
@@ -216,6 +216,7 @@ def _import_event(customer: Customer) -> AuditEvent:
         object_id=customer.pk,
         label=mask_name(customer.name),
         customer_id=customer.pk,
+        subject=customer_subject(customer.pk),
     )
 
 

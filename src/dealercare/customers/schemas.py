@@ -6,6 +6,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 
 from dealercare.core.masking import mask_address, mask_email, mask_id_number, mask_phone
 from dealercare.core.schemas import text
+from dealercare.core.shredding import audit_open
 from dealercare.customers.models import Channel, ConsentRecord, Customer, Grade, RelatedPerson
 
 
@@ -150,6 +151,10 @@ class TimelineEntryOut(Schema):
     object_type: str
     object_id: int | None
     changes: dict
+
+    @staticmethod
+    def resolve_changes(entry) -> dict:
+        return audit_open(entry).changes
 
 
 class TimelinePageOut(Schema):

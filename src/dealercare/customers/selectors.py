@@ -188,9 +188,8 @@ def customer_timeline(*, actor, customer: Customer) -> QuerySet:
     """Everything that happened to the customer, newest first — read from the audit trail,
     including the records of customers merged into this one."""
     ids = [customer.pk, *Customer.objects.filter(merged_into=customer).values_list("pk", flat=True)]
-    return AuditEntry.objects.filter(dealer_id=customer.dealer_id, customer_id__in=ids).order_by(
-        "-id"
-    )
+    entries = AuditEntry.objects.filter(dealer_id=customer.dealer_id, customer_id__in=ids)
+    return entries.select_related("sealed_with").order_by("-id")
 
 
 def related_person_get(*, customer: Customer, person_id: int) -> RelatedPerson:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from dealercare.core import masking
 from dealercare.core.audit_vocabulary import VOCABULARY
 from dealercare.core.roles import allows
+from dealercare.core.shredding import audit_open
 
 register = template.Library()
 
@@ -114,15 +115,22 @@ def audit_object_type(entry) -> str:
 
 
 @register.simple_tag
+def audit_label(entry) -> str:
+    return audit_open(entry).label
+
+
+@register.simple_tag
 def audit_actor(entry) -> str:
     return entry.actor.display_name if entry.actor else str(_("System"))
 
 
 @register.simple_tag
 def audit_changes(entry) -> list[dict]:
-    """Each change as label, old and new — the values are already masked by the services."""
+    """Each change as label, old and new — masked by the services, opened (or shown as
+    erased) here."""
     lines = []
-    changes = entry.changes if isinstance(entry.changes, dict) else {"": entry.changes}
+    changes = audit_open(entry).changes
+    changes = changes if isinstance(changes, dict) else {"": changes}
     for name, pair in sorted(changes.items()):
         old, new = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
         field = _field(entry.object_type, name)

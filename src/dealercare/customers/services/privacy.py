@@ -5,18 +5,21 @@ statistics, attached to an anonymous record. It cannot be undone.
 """
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dealercare.core.audit import audit_record
 from dealercare.core.errors import BusinessRuleViolation, InvalidInput
 from dealercare.core.roles import Action, require
-from dealercare.customers.events import CustomerEvent
+from dealercare.core.shredding import audit_open, personal_keys_destroy
+from dealercare.customers.events import CustomerEvent, customer_subject
 from dealercare.customers.models import Channel, ConsentRecord, Customer
 from dealercare.customers.selectors import customer_timeline
-from dealercare.customers.services.profile import PROFILE_FIELDS, customer_audit
+from dealercare.customers.services.profile import PROFILE_FIELDS, customer_audit, customer_event
 from dealercare.vehicles.models import Vehicle
 from dealercare.vehicles.services import VEHICLE_FIELDS
 
@@ -106,15 +109,17 @@ def customer_erase(
             code="erasure_blocked",
         )
     now = timezone.now()
-    for record in Customer.objects.filter(Q(pk=customer.pk) | Q(merged_into=customer)):
+    records = list(Customer.objects.filter(Q(pk=customer.pk) | Q(merged_into=customer)))
+    for record in records:
         _erase_one(record, now)
-    customer_audit(
-        actor,
-        CustomerEvent.ERASE,
-        customer,
-        {"erased": [None, "retention" if system else "request"]},
-    )
-    return customer
+    personal_keys_destroy(customer_subject(record.pk) for record in records)
+    erased = next(record for record in records if record.pk == customer.pk)
+    # Written after the keys are gone and about the anonymous record: why it was erased
+    # stays readable, nothing of the person is in it.
+    reason = {"erased": [None, "retention" if system else "request"]}
+    event = replace(customer_event(CustomerEvent.ERASE, erased, reason), subject="")
+    audit_record(actor=actor, dealer=erased.dealer, event=event)
+    return erased
 
 
 PROFILE_EXPORT_FIELDS = ("id", *PROFILE_FIELDS, "referrer_id", "created_at", "updated_at")
@@ -170,7 +175,12 @@ def customer_personal_data(customer: Customer) -> dict:
         ],
         "vehicles": _vehicles_of(customer),
         "timeline": [
-            {"at": e.created_at, "by": e.actor_name, "action": e.action, "changes": e.changes}
+            {
+                "at": e.created_at,
+                "by": e.actor_name,
+                "action": e.action,
+                "changes": audit_open(e).changes,
+            }
             for e in customer_timeline(actor=None, customer=customer).order_by("id")
         ],
     }

@@ -24,7 +24,7 @@ from dealercare.core.validators import (
     validate_email_address,
     validate_id_number,
 )
-from dealercare.customers.events import CustomerAuditObject, CustomerEvent
+from dealercare.customers.events import CustomerAuditObject, CustomerEvent, customer_subject
 from dealercare.customers.models import Channel, Customer, Grade, Tag
 
 PERSONAL_FIELDS = ("phone", "phone_alt", "email", "id_number", "address")
@@ -206,6 +206,7 @@ def customer_event(
         label=mask_name(customer.name),
         customer_id=customer.pk,
         changes=changes,
+        subject=customer_subject(customer.pk),
     )
 
 
