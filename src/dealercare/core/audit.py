@@ -75,7 +75,8 @@ def audit_entry_payload(entry: AuditEntry) -> bytes:
             "changes": entry.changes,
             "prev": entry.prev_hash,
         }
-        | ({"sealed_with": entry.sealed_with_id} if entry.sealed_with_id else {}),
+        # getattr: the migration that first re-hashed the chains predates the column
+        | ({"sealed_with": sealed} if (sealed := getattr(entry, "sealed_with_id", None)) else {}),
         sort_keys=True,
         ensure_ascii=False,
         separators=(",", ":"),
