@@ -54,6 +54,12 @@ def test_matrix_is_least_privilege():
     assert Action.STAFF_MANAGE in PERMISSIONS[Role.DEALER_ADMIN]
 
 
+def test_only_the_dealer_admin_sees_and_runs_the_periodic_jobs():
+    jobs = {Action.JOB_VIEW, Action.JOB_RUN}
+    assert jobs <= PERMISSIONS[Role.DEALER_ADMIN]
+    assert [role for role in Role if jobs & PERMISSIONS[role]] == [Role.DEALER_ADMIN]
+
+
 def test_delete_needs_manager(cast, api_as, archive):
     lonely = new_customer(cast.staff_a[Role.ADVISOR], name="钱多多", phone="13700002222")
     assert api_as(cast.staff_a[Role.ADVISOR]).delete(f"/customers/{lonely.pk}").status_code == 403
