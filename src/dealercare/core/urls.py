@@ -9,5 +9,4 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit_log"),
     path("jobs/", views.job_list, name="jobs"),
     path("jobs/<slug:name>/run/", views.job_run_now, name="job_run_now"),
-    path("", views.home, name="home"),
 ]
