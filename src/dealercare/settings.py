@@ -197,6 +197,7 @@ BLIND_INDEX_KEY = os.environ.get("DEALERCARE_BLIND_INDEX_KEY", "")
 AUDIT_KEY = os.environ.get("DEALERCARE_AUDIT_KEY", "")
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TIMEZONE = TIME_ZONE
 
 LOGGING = {
     "version": 1,

@@ -1,20 +1,26 @@
 """Periodic core work. Each job is idempotent: running it twice changes nothing more."""
 
 import logging
+from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from dealercare.core.audit import audit_verification_run
-from dealercare.core.models import ApiToken, AuditChainHead
+from dealercare.core.models import ApiToken, AuditChainHead, JobRun
+from dealercare.core.scheduling import daily, hourly, periodic
 
 log = logging.getLogger(__name__)
+JOB_RUNS_KEPT = timedelta(days=90)
 
 
+@periodic(hourly(), title=_("Remove expired API tokens"))
 def expired_tokens_purge() -> int:
     deleted, _by_model = ApiToken.objects.filter(expires_at__lte=timezone.now()).delete()
     return deleted
 
 
+@periodic(daily("03:00"), title=_("Verify the audit chains"))
 def audit_chain_verify_all() -> int:
     """Verify every dealer's audit chain, keep each outcome, and raise the alarm on a break.
     Returns the number of broken chains."""
@@ -31,3 +37,11 @@ def audit_chain_verify_all() -> int:
                 verification.problem,
             )
     return broken
+
+
+@periodic(daily("03:30"), title=_("Forget job runs older than 90 days"))
+def job_runs_purge() -> int:
+    """Forget job runs older than 90 days; each job's state keeps its own last run."""
+    old = JobRun.objects.filter(started_at__lt=timezone.now() - JOB_RUNS_KEPT)
+    deleted, _by_model = old.exclude(outcome=JobRun.Outcome.RUNNING).delete()
+    return deleted

@@ -54,7 +54,7 @@ def seal(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("customers", "0005_name_prefix_index_keys"),
-        ("core", "0006_personal_data_keys"),
+        ("core", "0007_personal_data_keys"),
     ]
 
     operations = [migrations.RunPython(seal, migrations.RunPython.noop)]
