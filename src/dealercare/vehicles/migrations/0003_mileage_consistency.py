@@ -45,12 +45,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='mileagereading',
             name='consistency',
-            field=models.CharField(choices=[('consistent', 'Consistent'), ('conflict', 'Conflicts with another reading')], default='consistent', max_length=10, verbose_name='consistency'),
+            field=models.CharField(choices=[('consistent', 'Consistent'), ('conflict', 'Conflicts with another reading')], db_default='consistent', default='consistent', max_length=10, verbose_name='consistency'),
         ),
         migrations.AddField(
             model_name='vehicle',
             name='mileage_consistent',
-            field=models.BooleanField(default=True, verbose_name='mileage history consistent'),
+            field=models.BooleanField(db_default=True, default=True, verbose_name='mileage history consistent'),
         ),
         migrations.RunPython(flag_existing_conflicts, migrations.RunPython.noop),
     ]
