@@ -15,4 +15,4 @@ class VehicleAuditObject(models.TextChoices):
     VEHICLE = "vehicle", _("Vehicle")
 
 
-FIELD_LABELS = {"km": _("odometer (km)")}
+FIELD_LABELS = {"km": _("odometer (km)"), "read_on": _("date"), "consistency": _("consistency")}
