@@ -8,6 +8,7 @@ from django.db import transaction
 from dealercare.core.audit import AuditEvent, audit_record
 from dealercare.core.roles import Role
 from dealercare.customers.imports import customer_export, customer_import
+from dealercare.customers.quality import data_quality_export
 from dealercare.customers.selectors import CustomerFilters
 from dealercare.customers.services import (
     CustomerInput,
@@ -96,6 +97,7 @@ def write_every_kind_of_entry(cast):
     customer_import(actor=manager, upload=upload, file_name=upload.name)
     customer_export(actor=manager, filters=CustomerFilters(q="138", grade="A"), file_format="csv")
     customer_data_export(actor=manager, customer=person, reason="customer_request")
+    data_quality_export(actor=manager)
     with transaction.atomic():
         audit_record(actor=None, dealer=cast.dealer_a, event=odd_values_event(person))
     return person

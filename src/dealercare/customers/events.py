@@ -20,6 +20,7 @@ class CustomerEvent(models.TextChoices):
     ERASE = "customer.erase", _("erased the customer's personal data")
     DATA_EXPORT = "customer.data_export", _("exported the customer's personal data")
     EXPORT = "customer.export", _("exported the customer list")
+    DATA_QUALITY_EXPORT = "customer.data_quality_export", _("downloaded the data-quality report")
     IMPORT_RUN = "import.run", _("imported a file")
 
 
