@@ -13,6 +13,7 @@ from django.db.models import Model, TextChoices
 
 @dataclass
 class AuditVocabulary:
+    event_types: list[type[TextChoices]] = field(default_factory=list)
     actions: dict[str, str] = field(default_factory=dict)
     object_types: dict[str, str] = field(default_factory=dict)
     models: dict[str, type[Model]] = field(default_factory=dict)
@@ -33,11 +34,19 @@ def audit_vocabulary_register(
 ) -> None:
     """Add one app's words. ``models_by_type`` lends field names and choices to the entries
     about that object type; ``fields`` and ``values`` label the other names and codes."""
+    VOCABULARY.event_types.append(events)
     VOCABULARY.actions.update(events.choices)
     VOCABULARY.object_types.update(object_types.choices)
     VOCABULARY.models.update(models_by_type or {})
     VOCABULARY.fields.update(fields or {})
     VOCABULARY.values.update(values or {})
+
+
+def audit_moves_register(*, object_type: str, model: type[Model], moves: dict[str, str]) -> None:
+    """A workflow's moves, each an action ``<object_type>.<move>`` labelled as its button."""
+    VOCABULARY.actions.update(moves)
+    VOCABULARY.object_types.setdefault(object_type, model._meta.verbose_name)
+    VOCABULARY.models.setdefault(object_type, model)
 
 
 def audit_action_known(action: str) -> bool:

@@ -36,6 +36,7 @@ from django.utils.translation import pgettext_lazy
 
 from dealercare.core.access import scope_to_dealer
 from dealercare.core.audit import AuditEvent, audit_record
+from dealercare.core.audit_vocabulary import audit_moves_register
 from dealercare.core.errors import InvalidInput, InvalidTransition, NotFound, StaleVersion
 from dealercare.core.roles import allows, require
 
@@ -92,6 +93,11 @@ class Workflow:
             raise ImproperlyConfigured(f"{self.object_type} workflow: bad moves {unknown or ''}")
         if _WORKFLOWS.setdefault(self.model, self) is not self:
             raise ImproperlyConfigured(f"{self.model.__name__} already has a workflow")
+        audit_moves_register(
+            object_type=self.object_type,
+            model=self.model,
+            moves={f"{self.object_type}.{move.name}": move.label for move in self.moves},
+        )
 
     def state_of(self, obj) -> str:
         return getattr(obj, self.field)
