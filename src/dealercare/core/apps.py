@@ -8,6 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = "DealerCare core"
 
     def ready(self):
+        from dealercare.core.crypto import load_keys
         from dealercare.core.db import use_compiled_timestamp_loader
 
+        load_keys()
         connection_created.connect(use_compiled_timestamp_loader)
