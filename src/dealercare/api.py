@@ -9,7 +9,7 @@ from ninja.renderers import BaseRenderer
 from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer
 
-from dealercare.core.errors import DomainError
+from dealercare.core.errors import BodyTooLarge, DomainError, MalformedBody, UnsupportedMediaType
 from dealercare.core.roles import allowed_actions
 from dealercare.core.schemas import text
 from dealercare.core.services import api_token_issue, api_token_revoke, api_token_user
@@ -35,7 +35,25 @@ class OrjsonRenderer(BaseRenderer):
         return orjson.dumps(data, default=self.fallback)
 
 
-api = NinjaAPI(
+class DealerCareAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        """Every operation that takes a body may also meet the body guard's answers
+        (dealercare.core.middleware): say so, so that clients and schemathesis know."""
+        schema = super().get_openapi_schema(**kwargs)
+        error = {
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        }
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                if "requestBody" in operation:
+                    for exc in (MalformedBody, BodyTooLarge, UnsupportedMediaType):
+                        operation["responses"].setdefault(
+                            exc.status, {"description": str(exc.default_message), **error}
+                        )
+        return schema
+
+
+api = DealerCareAPI(
     title="DealerCare API",
     version="1",
     urls_namespace="api",
