@@ -9,5 +9,11 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from dealercare.core.db import use_compiled_timestamp_loader
+        from dealercare.core.messaging.models import RecipientKind
+        from dealercare.core.messaging.recipients import (
+            StaffDirectory,
+            recipient_directory_register,
+        )
 
         connection_created.connect(use_compiled_timestamp_loader)
+        recipient_directory_register(RecipientKind.STAFF, StaffDirectory())

@@ -112,3 +112,7 @@ class AuditEntry(models.Model):
             models.Index(fields=["dealer", "object_type", "object_id"], name="audit_object"),
             models.Index(fields=["dealer", "-id"], name="audit_dealer_recent"),
         ]
+
+
+# The outbox lives in its own package; importing its models here registers them with core.
+from dealercare.core.messaging.models import OutboxMessage, ProviderLog  # noqa: E402, F401

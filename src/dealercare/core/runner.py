@@ -26,6 +26,7 @@ class PeriodicJob:
 
 SCHEDULE = [
     PeriodicJob("dealercare.core.jobs.expired_tokens_purge", every_seconds=3600),
+    PeriodicJob("dealercare.core.messaging.dispatch.outbox_dispatch", every_seconds=60),
     PeriodicJob("dealercare.customers.jobs.customers_retention_anonymise", every_seconds=86400),
 ]
 

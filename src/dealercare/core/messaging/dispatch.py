@@ -1,0 +1,248 @@
+"""The dispatcher: claims due messages, checks consent again, sends, records the outcome.
+
+Two dispatchers never send one message twice: a message is claimed by one conditional
+UPDATE (``queued`` and due → ``sending``, with the claimer's token and a lease), and every
+later change is conditional on that claim. A dispatcher that dies mid-batch leaves its
+claim to run out; :func:`outbox_requeue_stuck` then queues the messages again. Failed
+sends are tried again after an exponential backoff, then stop as ``failed``.
+
+It runs as a periodic job and, after each commit that queued messages, for those
+messages at once (``settings.OUTBOX_KICK``: ``thread``, ``inline`` or ``off``).
+"""
+
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+from itertools import groupby
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from dealercare.core.messaging.channels import Channel, SendError, channel_for
+from dealercare.core.messaging.models import MessageStatus, OutboxMessage, StopReason
+from dealercare.core.messaging.recipients import recipient_directory
+
+log = logging.getLogger(__name__)
+S = MessageStatus
+
+
+@dataclass
+class DispatchReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    requeued: int = 0
+    batches: int = 0
+    lost_claims: list[int] = field(default_factory=list)
+
+    def as_counts(self) -> dict:
+        return {
+            name: getattr(self, name)
+            for name in ("sent", "retried", "failed", "cancelled", "requeued", "batches")
+        }
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:60]
+
+
+def outbox_requeue_stuck() -> int:
+    """Queue again what a dispatcher claimed and never finished (its lease ran out)."""
+    stuck = OutboxMessage.objects.filter(status=S.SENDING, lease_until__lt=timezone.now())
+    return stuck.update(
+        status=S.QUEUED,
+        claimed_by="",
+        lease_until=None,
+        next_try_at=timezone.now(),
+        last_error=StopReason.DISPATCHER_LOST,
+        updated_at=timezone.now(),
+    )
+
+
+def _claim(size: int, message_ids=None) -> tuple[str, list[OutboxMessage]]:
+    """Move up to ``size`` due messages to ``sending`` under a fresh claim token, in one
+    UPDATE; return the token and the claimed messages."""
+    now = timezone.now()
+    token = f"{worker_name()}:{uuid.uuid4().hex[:12]}"
+    due = OutboxMessage.objects.filter(status=S.QUEUED, next_try_at__lte=now)
+    if message_ids is not None:
+        due = due.filter(pk__in=message_ids)
+    due = due.order_by("next_try_at").values("pk")[:size]
+    if connection.features.has_select_for_update_skip_locked:
+        # Rows another dispatcher is claiming are passed over, not waited for.
+        due = due.select_for_update(skip_locked=True)
+    ops = connection.ops
+    # The due rows are picked once, in a materialised CTE: a locking subquery with a
+    # LIMIT inside ``IN (...)`` may be run again by PostgreSQL and pick more rows.
+    # ``status = queued`` again in the UPDATE: a row claimed meanwhile is left alone.
+    table = ops.quote_name(OutboxMessage._meta.db_table)
+    lease_until = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+    params = [S.SENDING, token, ops.adapt_datetimefield_value(lease_until)]
+    params += [ops.adapt_datetimefield_value(now), S.QUEUED]
+    with transaction.atomic(), connection.cursor() as cursor:
+        due_sql, due_params = due.query.sql_with_params()
+        cursor.execute(
+            f"WITH due AS MATERIALIZED ({due_sql}) UPDATE {table} SET status = %s,"
+            " claimed_by = %s, lease_until = %s, attempts = attempts + 1, updated_at = %s"
+            " WHERE status = %s AND id IN (SELECT * FROM due)",
+            [*due_params, *params],
+        )
+    claimed = OutboxMessage.objects.filter(claimed_by=token, status=S.SENDING).order_by("pk")
+    return token, list(claimed)
+
+
+def _mine(message: OutboxMessage):
+    return OutboxMessage.objects.filter(
+        pk=message.pk, claimed_by=message.claimed_by, status=S.SENDING
+    )
+
+
+def _finish(message: OutboxMessage, **values) -> bool:
+    values.setdefault("claimed_by", "")
+    values.setdefault("lease_until", None)
+    values.setdefault("updated_at", timezone.now())
+    return _mine(message).update(**values) == 1
+
+
+def _audience(message: OutboxMessage) -> tuple[str, str]:
+    return message.recipient_kind, message.channel
+
+
+def _without_consent(messages: list[OutboxMessage]) -> set[int]:
+    """The messages whose recipient's consent no longer holds: one query per recipient
+    kind and channel in the batch."""
+    withdrawn = set()
+    for (kind, channel), group in groupby(sorted(messages, key=_audience), key=_audience):
+        group = list(group)
+        consenting = recipient_directory(kind).consenting(
+            channel=channel, recipient_ids={m.recipient_id for m in group}
+        )
+        withdrawn |= {m.pk for m in group if m.recipient_id not in consenting}
+    return withdrawn
+
+
+def _backoff(attempts: int) -> timedelta:
+    seconds = settings.OUTBOX_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0)
+    return timedelta(seconds=min(seconds, settings.OUTBOX_BACKOFF_MAX_SECONDS))
+
+
+def _send_one(channel: Channel, message: OutboxMessage, report: DispatchReport) -> None:
+    try:
+        provider_id = channel.send(message)
+    except SendError as exc:
+        error = str(exc)[:500]
+        if exc.permanent or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+            done = _finish(message, status=S.FAILED, last_error=error)
+            report.failed += done
+        else:
+            retry_at = timezone.now() + _backoff(message.attempts)
+            done = _finish(message, status=S.QUEUED, next_try_at=retry_at, last_error=error)
+            report.retried += done
+    else:
+        done = _finish(
+            message,
+            status=channel.reaches,
+            provider_id=provider_id[:200],
+            sent_at=timezone.now(),
+            last_error="",
+        )
+        report.sent += done
+    if not done:
+        # Our lease ran out and another dispatcher took the message back.
+        report.lost_claims.append(message.pk)
+        log.warning("outbox message %s: claim lost during its send", message.pk)
+
+
+def _send_batch(messages: list[OutboxMessage], report: DispatchReport, deadline: float) -> None:
+    withdrawn = _without_consent(messages)
+    for message in messages:
+        if message.pk in withdrawn:
+            report.cancelled += _finish(
+                message, status=S.CANCELLED, last_error=StopReason.CONSENT_WITHDRAWN
+            )
+    pending = [m for m in messages if m.pk not in withdrawn]
+    for name, group in groupby(sorted(pending, key=lambda m: m.channel), key=lambda m: m.channel):
+        channel = channel_for(name)
+        with channel.session():
+            if channel.writes_here:
+                with transaction.atomic():
+                    for message in group:
+                        _send_one(channel, message, report)
+                continue
+            for message in group:
+                if time.monotonic() > deadline:
+                    # Near the end of the lease: leave the rest to be claimed afresh.
+                    _finish(message, status=S.QUEUED, attempts=F("attempts") - 1)
+                    continue
+                with transaction.atomic():
+                    _send_one(channel, message, report)
+
+
+def outbox_dispatch(
+    *, batch_size: int | None = None, message_ids=None, max_batches: int | None = None
+) -> DispatchReport:
+    """Send what is due, batch by batch, until nothing is (or ``max_batches``);
+    ``message_ids`` limits it to those messages (the after-commit kick)."""
+    report = DispatchReport(requeued=outbox_requeue_stuck())
+    size = batch_size or settings.OUTBOX_BATCH_SIZE
+    while max_batches is None or report.batches < max_batches:
+        # The lease is counted from before the claim, with a margin for the last send.
+        deadline = time.monotonic() + settings.OUTBOX_LEASE_SECONDS * 0.8
+        _token, messages = _claim(size, message_ids)
+        if not messages:
+            break
+        report.batches += 1
+        _send_batch(messages, report, deadline)
+    return report
+
+
+class _Kicker:
+    """One background thread per process that dispatches freshly committed messages."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.pending: set[int] = set()
+        self.thread: threading.Thread | None = None
+
+    def add(self, message_ids) -> None:
+        with self.lock:
+            self.pending.update(message_ids)
+            if self.thread is None:
+                self.thread = threading.Thread(target=self.run, name="outbox-kick", daemon=True)
+                self.thread.start()
+
+    def run(self) -> None:
+        try:
+            while True:
+                with self.lock:
+                    ids, self.pending = self.pending, set()
+                    if not ids:
+                        self.thread = None
+                        return
+                try:
+                    outbox_dispatch(message_ids=ids)
+                except Exception:
+                    log.exception("outbox kick failed; the periodic job sends these messages")
+        finally:
+            connection.close()
+
+
+_kicker = _Kicker()
+
+
+def outbox_kick(message_ids) -> None:
+    """After the commit that queued ``message_ids``: send them now rather than at the
+    job's next turn."""
+    mode = settings.OUTBOX_KICK
+    if mode == "inline":
+        outbox_dispatch(message_ids=message_ids)
+    elif mode == "thread":
+        _kicker.add(message_ids)
