@@ -155,7 +155,7 @@ class Generator:
             phone_hmac=phone_index(phone),
             email=email,
             id_number=id_number,
-            id_number_hmac=crypto.blind_index("id", id_number),
+            id_number_hmac=crypto.id_number_index(id_number),
             address=rng.choice(self.addresses) if rng.random() < 0.7 else "",
             birthday=birthday,
             gender="M" if male else "F",

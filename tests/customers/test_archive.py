@@ -10,7 +10,14 @@ from tests.factories import new_customer, new_vehicle
 @pytest.fixture
 def family(cast):
     advisor = cast.staff_a[Role.ADVISOR]
-    zhang = new_customer(advisor, name="张伟", phone="13812345678", grade="A", tags=["VIP"])
+    zhang = new_customer(
+        advisor,
+        name="张伟",
+        phone="13812345678",
+        id_number="11010519491231002X",
+        grade="A",
+        tags=["VIP"],
+    )
     zhangsan = new_customer(advisor, name="张三丰", phone="13912345678", grade="B")
     li = new_customer(advisor, name="李娜", phone="13712345678")
     car = new_vehicle(advisor, owner=zhang, vin="LSVAU218XN2183294", plate="沪AD12345")
@@ -23,6 +30,8 @@ def family(cast):
     [
         ("13812345678", "phone"),
         ("+86 138 1234 5678", "phone"),
+        ("11010519491231002X", "id_number"),
+        ("110105 19491231 002x", "id_number"),
         ("沪AD12345", "plate"),
         ("沪 ad·12345", "plate"),
         ("LSVAU218XN2183294", "vin"),
@@ -39,6 +48,9 @@ def test_one_box_understands_what_was_typed(query, kind):
     ("query", "names"),
     [
         ("13812345678", ["张伟"]),
+        ("11010519491231002X", ["张伟"]),
+        ("11010519491231002x", ["张伟"]),
+        ("110105194912310011", []),
         ("沪AD12345", ["张伟"]),
         ("lsvau218xn2183294", ["张伟"]),
         ("183294", ["张伟"]),

@@ -24,7 +24,10 @@ def archive(cast, api_as) -> Archive:
     dealer_fill(cast.dealer_a, customers=60, vehicles=80, seed=7, batch=25)
     dealer_fill(cast.dealer_b, customers=20, vehicles=20, seed=8, batch=25)
     owner = (
-        Customer.objects.filter(dealer=cast.dealer_a, vehicles__isnull=False).order_by("id").first()
+        Customer.objects.filter(dealer=cast.dealer_a, vehicles__isnull=False)
+        .exclude(id_number_hmac="")
+        .order_by("id")
+        .first()
     )
     return Archive(
         api=api_as(cast.staff_a[Role.ADVISOR]),
@@ -38,6 +41,7 @@ def search_terms(archive: Archive) -> dict[str, str]:
     customer, vehicle = archive.customer, archive.vehicle
     return {
         "phone": customer.phone,
+        "id_number": customer.id_number,
         "plate": vehicle.plate,
         "vin": vehicle.vin,
         "vin_tail": vehicle.vin[-6:],  # a generated VIN ends in a 6-digit serial

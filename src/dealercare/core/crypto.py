@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from dealercare.core.validators import normalize_mobile
+from dealercare.core.validators import normalize_id_number, normalize_mobile
 
 PREFIX = "v1"
 NONCE_BYTES = 12
@@ -86,3 +86,8 @@ def blind_index(kind: str, normalized_value: str) -> str:
 def phone_index(raw: str) -> str:
     """Blind index of a mobile number however it was typed (+86, spaces, dashes)."""
     return blind_index("phone", normalize_mobile(raw)) if raw else ""
+
+
+def id_number_index(raw: str) -> str:
+    """Blind index of a resident ID number however it was typed (spaces, a lower-case x)."""
+    return blind_index("id", normalize_id_number(raw)) if raw else ""

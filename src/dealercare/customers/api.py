@@ -26,7 +26,9 @@ router = Router(tags=["customers"])
 
 
 class CustomerQuery(Schema):
-    q: SearchText = Field("", description="Name prefix, mobile, plate, VIN or its last 6")
+    q: SearchText = Field(
+        "", description="Name prefix, mobile, ID number, plate, VIN or its last 6"
+    )
     grade: Grades = ""
     tag: text(30) = ""
     make: text(50) = ""

@@ -9,7 +9,7 @@ from django.db.models.functions import Right
 from django.db.models.lookups import Exact
 
 from dealercare.core.access import get_for
-from dealercare.core.crypto import phone_index
+from dealercare.core.crypto import id_number_index, phone_index
 from dealercare.core.errors import NotFound
 from dealercare.core.models import AuditEntry
 from dealercare.core.roles import Action, require
@@ -18,6 +18,7 @@ from dealercare.customers.models import Channel, ConsentRecord, Customer, Relate
 from dealercare.vehicles.models import Vehicle
 
 MOBILE_QUERY = re.compile(r"^(\+?86|0086)?1\d{10}$")
+ID_NUMBER_QUERY = re.compile(r"^\d{17}[\dX]$")
 VIN_QUERY = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
 VIN_TAIL_QUERY = re.compile(r"^[A-HJ-NPR-Z0-9]{6}$")
 PLATE_QUERY = re.compile(r"^[\u4e00-\u9fff][A-Z][A-Z0-9]{4,6}[\u4e00-\u9fff]?$")
@@ -33,11 +34,14 @@ class SearchKind:
 
 
 def classify_query(q: str) -> SearchKind:
-    """Decide what one search box holds: a mobile, a plate, a VIN, the VIN's last six, a name."""
+    """Decide what one search box holds: a mobile, an ID number, a plate, a VIN, the VIN's
+    last six, a name."""
     raw = q.strip()
     compact = re.sub(r"[\s\-·]", "", raw).upper()
     if MOBILE_QUERY.match(compact.lstrip("+")):
         return SearchKind("phone", compact)
+    if ID_NUMBER_QUERY.match(compact):
+        return SearchKind("id_number", compact)
     if PLATE_QUERY.match(compact):
         return SearchKind("plate", normalize_plate(compact))
     if VIN_QUERY.match(compact):
@@ -64,6 +68,8 @@ def search_condition(dealer_id: int, q: str) -> Q:
     if search.kind == "phone":
         digest = phone_index(search.value)
         return Q(phone_hmac=digest) | Q(phone_alt_hmac=digest)
+    if search.kind == "id_number":
+        return Q(id_number_hmac=id_number_index(search.value))
     if search.kind == "name":
         return Q(name__startswith=search.value)
     return Q(pk__in=vehicles_matching(dealer_id, search).values("owner_id"))

@@ -37,7 +37,7 @@ def customer_merge(*, actor, target: Customer, duplicate: Customer) -> Customer:
     if not target.phone_alt and duplicate.phone != target.phone:
         target.phone_alt = duplicate.phone
     target.phone_alt_hmac = phone_index(target.phone_alt)
-    target.id_number_hmac = crypto.blind_index("id", target.id_number)
+    target.id_number_hmac = crypto.id_number_index(target.id_number)
     target.version += 1
     target.save()
     target.tags.add(*duplicate.tags.all())

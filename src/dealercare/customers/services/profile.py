@@ -121,7 +121,7 @@ def apply_profile(customer: Customer, clean: dict) -> None:
         setattr(customer, name, clean[name])
     customer.phone_hmac = phone_index(customer.phone)
     customer.phone_alt_hmac = phone_index(customer.phone_alt)
-    customer.id_number_hmac = crypto.blind_index("id", customer.id_number)
+    customer.id_number_hmac = crypto.id_number_index(customer.id_number)
 
 
 def _resolve_referrer(actor, referrer_id: int | None, customer: Customer | None) -> int | None:
@@ -157,7 +157,7 @@ def customer_duplicates(*, dealer_id: int, clean: dict, exclude_id: int | None =
     )
     found = list(by_phone.exclude(pk=exclude_id)[:5])
     if clean.get("id_number"):
-        by_id = candidates.filter(id_number_hmac=crypto.blind_index("id", clean["id_number"]))
+        by_id = candidates.filter(id_number_hmac=crypto.id_number_index(clean["id_number"]))
         found += [c for c in by_id.exclude(pk=exclude_id)[:5] if c not in found]
     return found
 
