@@ -9,5 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("customers/", include("dealercare.customers.urls")),
     path("vehicles/", include("dealercare.vehicles.urls")),
+    path("", include("dealercare.core.messaging.urls")),
     path("", include("dealercare.core.urls")),
 ]

@@ -47,8 +47,8 @@ class StopReason(models.TextChoices):
 class OutboxEvent(models.TextChoices):
     """The audit actions of the outbox pages."""
 
-    RETRY = "outbox.retry", _("Message sent again")
-    CANCEL = "outbox.cancel", _("Message cancelled")
+    RETRY = "outbox.retry", _("sent the message again")
+    CANCEL = "outbox.cancel", _("cancelled the message")
 
 
 class OutboxMessage(TenantModel):

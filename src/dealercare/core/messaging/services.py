@@ -57,6 +57,8 @@ def message_queue(
         raise RuntimeError("messages are queued inside the business transaction")
     if channel not in MessageChannel.values or recipient.kind not in RecipientKind.values:
         raise InvalidInput(fields={"channel": [f"{recipient.kind}/{channel}"]})
+    if link and not link.startswith("/"):
+        raise InvalidInput(fields={"link": ["a path on this site, starting with /"]})
     existing = OutboxMessage.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing

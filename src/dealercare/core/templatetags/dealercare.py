@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from dealercare.core import masking
+from dealercare.core.messaging.models import OutboxEvent, StopReason
 from dealercare.core.roles import allows
 from dealercare.customers.models import Channel
 
@@ -30,6 +31,7 @@ AUDIT_VERBS = {
     "vehicle.update": _("changed the vehicle"),
     "vehicle.mileage": _("recorded a mileage reading"),
     "vehicle.delete": _("deleted the vehicle"),
+    **dict(OutboxEvent.choices),
 }
 AUDIT_LABELS = {
     "tags": _("tags"),
@@ -51,6 +53,12 @@ def can(user, action: str) -> bool:
 def mask(value, kind: str) -> str:
     """``{{ customer.phone|mask:"phone" }}`` — one of the masks in core.masking."""
     return getattr(masking, f"mask_{kind}")(value)
+
+
+@register.filter
+def stop_reason(value: str) -> str:
+    """An outbox message's ``last_error``: our own reasons in words, a channel's as it is."""
+    return StopReason(value).label if value in StopReason.values else value
 
 
 @register.filter
