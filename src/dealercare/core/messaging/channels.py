@@ -42,6 +42,16 @@ class Channel:
     def send(self, message) -> str:
         raise NotImplementedError
 
+    def send_many(self, messages) -> list[str | SendError]:
+        """Each message's provider id, or the error that stopped it."""
+        results = []
+        for message in messages:
+            try:
+                results.append(self.send(message))
+            except SendError as exc:
+                results.append(exc)
+        return results
+
 
 def message_id(idempotency_key: str) -> str:
     """The e-mail Message-ID of a message: the same for every attempt, so a receiver can
@@ -86,24 +96,29 @@ class EmailChannel(Channel):
 
 
 class ProviderChannel(Channel):
-    """SMS or WeChat through the provider adapter the settings name for the channel."""
+    """SMS or WeChat through the provider adapter the settings name for the channel.
+
+    An adapter has ``writes_here`` and ``send_many(messages)``, which answers each
+    message's provider id or a :class:`SendError` (gateways take batches)."""
 
     def __init__(self, channel: str):
         self.provider = import_string(settings.OUTBOX_PROVIDERS[channel])()
         self.writes_here = self.provider.writes_here
 
-    def send(self, message) -> str:
-        return self.provider.send(message)
+    def send_many(self, messages) -> list[str | SendError]:
+        return self.provider.send_many(messages)
 
 
 class LogProvider:
-    """The default SMS/WeChat adapter: it records the send and sends nothing."""
+    """The default SMS/WeChat adapter: it records the sends and sends nothing."""
 
     writes_here = True
 
-    def send(self, message) -> str:
-        entry = ProviderLog.objects.create(message_id=message.pk, channel=message.channel)
-        return f"log-{entry.pk}"
+    def send_many(self, messages) -> list[str]:
+        entries = ProviderLog.objects.bulk_create(
+            ProviderLog(message_id=message.pk, channel=message.channel) for message in messages
+        )
+        return [f"log-{entry.pk}" for entry in entries]
 
 
 class InboxChannel(Channel):
@@ -112,8 +127,8 @@ class InboxChannel(Channel):
     writes_here = True
     reaches = MessageStatus.DELIVERED
 
-    def send(self, message) -> str:
-        return ""
+    def send_many(self, messages) -> list[str]:
+        return [""] * len(messages)
 
 
 def channel_for(name: str) -> Channel:

@@ -16,7 +16,7 @@ import socket
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from itertools import groupby
 
@@ -41,7 +41,7 @@ class DispatchReport:
     cancelled: int = 0
     requeued: int = 0
     batches: int = 0
-    lost_claims: list[int] = field(default_factory=list)
+    lost_claims: int = 0
 
     def as_counts(self) -> dict:
         return {
@@ -99,17 +99,13 @@ def _claim(size: int, message_ids=None) -> tuple[str, list[OutboxMessage]]:
     return token, list(claimed)
 
 
-def _mine(message: OutboxMessage):
-    return OutboxMessage.objects.filter(
-        pk=message.pk, claimed_by=message.claimed_by, status=S.SENDING
-    )
+def _claimed(token: str):
+    """Messages still under this claim: every change after the claim is conditional on it."""
+    return OutboxMessage.objects.filter(claimed_by=token, status=S.SENDING)
 
 
-def _finish(message: OutboxMessage, **values) -> bool:
-    values.setdefault("claimed_by", "")
-    values.setdefault("lease_until", None)
-    values.setdefault("updated_at", timezone.now())
-    return _mine(message).update(**values) == 1
+def _release(**values) -> dict:
+    return values | {"claimed_by": "", "lease_until": None, "updated_at": timezone.now()}
 
 
 def _audience(message: OutboxMessage) -> tuple[str, str]:
@@ -134,56 +130,65 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(seconds, settings.OUTBOX_BACKOFF_MAX_SECONDS))
 
 
-def _send_one(channel: Channel, message: OutboxMessage, report: DispatchReport) -> None:
-    try:
-        provider_id = channel.send(message)
-    except SendError as exc:
-        error = str(exc)[:500]
-        if exc.permanent or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-            done = _finish(message, status=S.FAILED, last_error=error)
-            report.failed += done
-        else:
-            retry_at = timezone.now() + _backoff(message.attempts)
-            done = _finish(message, status=S.QUEUED, next_try_at=retry_at, last_error=error)
-            report.retried += done
+def _failed(token: str, message: OutboxMessage, exc: SendError, report: DispatchReport) -> None:
+    """Try again after a backoff, or stop as failed (a permanent error, or the last try)."""
+    error = str(exc)[:500]
+    mine = _claimed(token).filter(pk=message.pk)
+    if exc.permanent or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        report.failed += mine.update(**_release(status=S.FAILED, last_error=error))
     else:
-        done = _finish(
-            message,
-            status=channel.reaches,
-            provider_id=provider_id[:200],
-            sent_at=timezone.now(),
-            last_error="",
-        )
+        retry_at = timezone.now() + _backoff(message.attempts)
+        values = _release(status=S.QUEUED, next_try_at=retry_at, last_error=error)
+        report.retried += mine.update(**values)
+
+
+def _record(token, channel: Channel, messages, results, report: DispatchReport) -> None:
+    """Store what the channel answered for each message: one UPDATE for those sent."""
+    now = timezone.now()
+    sent = []
+    for message, result in zip(messages, results, strict=True):
+        if isinstance(result, SendError):
+            _failed(token, message, result, report)
+            continue
+        message.status, message.provider_id, message.sent_at = channel.reaches, result[:200], now
+        message.last_error, message.claimed_by, message.lease_until = "", "", None
+        message.updated_at = now
+        sent.append(message)
+    if sent:
+        done = _claimed(token).bulk_update(sent, SENT_FIELDS)
         report.sent += done
-    if not done:
-        # Our lease ran out and another dispatcher took the message back.
-        report.lost_claims.append(message.pk)
-        log.warning("outbox message %s: claim lost during its send", message.pk)
+        if done < len(sent):
+            # A lease ran out during the send and another dispatcher took messages back.
+            report.lost_claims += len(sent) - done
+            log.warning("outbox: %d claims lost during their send", len(sent) - done)
 
 
-def _send_batch(messages: list[OutboxMessage], report: DispatchReport, deadline: float) -> None:
+SENT_FIELDS = ["status", "provider_id", "sent_at", "last_error", "claimed_by", "lease_until"]
+SENT_FIELDS += ["updated_at"]
+
+
+def _send_batch(token: str, messages, report: DispatchReport, deadline: float) -> None:
     withdrawn = _without_consent(messages)
-    for message in messages:
-        if message.pk in withdrawn:
-            report.cancelled += _finish(
-                message, status=S.CANCELLED, last_error=StopReason.CONSENT_WITHDRAWN
-            )
+    if withdrawn:
+        stop = _release(status=S.CANCELLED, last_error=StopReason.CONSENT_WITHDRAWN)
+        report.cancelled += _claimed(token).filter(pk__in=withdrawn).update(**stop)
     pending = [m for m in messages if m.pk not in withdrawn]
-    for name, group in groupby(sorted(pending, key=lambda m: m.channel), key=lambda m: m.channel):
-        channel = channel_for(name)
+    by_channel = groupby(sorted(pending, key=lambda m: m.channel), key=lambda m: m.channel)
+    for name, members in by_channel:
+        channel, group = channel_for(name), list(members)
         with channel.session():
             if channel.writes_here:
                 with transaction.atomic():
-                    for message in group:
-                        _send_one(channel, message, report)
+                    _record(token, channel, group, channel.send_many(group), report)
                 continue
-            for message in group:
+            for n, message in enumerate(group):
                 if time.monotonic() > deadline:
                     # Near the end of the lease: leave the rest to be claimed afresh.
-                    _finish(message, status=S.QUEUED, attempts=F("attempts") - 1)
-                    continue
-                with transaction.atomic():
-                    _send_one(channel, message, report)
+                    rest = [m.pk for m in group[n:]]
+                    back = _release(status=S.QUEUED, attempts=F("attempts") - 1)
+                    _claimed(token).filter(pk__in=rest).update(**back)
+                    break
+                _record(token, channel, [message], channel.send_many([message]), report)
 
 
 def outbox_dispatch(
@@ -196,11 +201,11 @@ def outbox_dispatch(
     while max_batches is None or report.batches < max_batches:
         # The lease is counted from before the claim, with a margin for the last send.
         deadline = time.monotonic() + settings.OUTBOX_LEASE_SECONDS * 0.8
-        _token, messages = _claim(size, message_ids)
+        token, messages = _claim(size, message_ids)
         if not messages:
             break
         report.batches += 1
-        _send_batch(messages, report, deadline)
+        _send_batch(token, messages, report, deadline)
     return report
 
 
