@@ -11,4 +11,5 @@ urlpatterns = [
     path("vehicles/", include("dealercare.vehicles.urls")),
     path("", include("dealercare.core.messaging.urls")),
     path("", include("dealercare.core.urls")),
+    path("", include("dealercare.analytics.urls")),
 ]
