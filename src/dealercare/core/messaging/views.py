@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -8,15 +7,14 @@ from django.utils.translation import gettext as _
 from dealercare.core.messaging import selectors, services
 from dealercare.core.messaging.forms import OutboxFilterForm
 from dealercare.core.pages import render_page, staff_page
-
-PAGE_SIZE = 25
+from dealercare.core.pagination import paginate
 
 
 @staff_page("GET")
 def outbox_list(request):
     form = OutboxFilterForm(request.GET)
     messages_ = selectors.outbox_list(actor=request.user, filters=form.filters())
-    page = Paginator(messages_, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(messages_, page=request.GET.get("page"))
     context = {"form": form, "page": page, "query": request.GET.urlencode()}
     return render_page(request, "messaging/outbox.html", "messaging/_outbox_results.html", context)
 
@@ -44,7 +42,7 @@ def outbox_cancel(request, pk):
 @staff_page("GET")
 def inbox(request):
     items = selectors.inbox_list(actor=request.user)
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(items, page=request.GET.get("page"))
     return render(request, "messaging/inbox.html", {"page": page})
 
 
