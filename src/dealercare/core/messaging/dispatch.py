@@ -43,28 +43,23 @@ class DispatchReport:
     batches: int = 0
     lost_claims: int = 0
 
-    def as_counts(self) -> dict:
-        return {
-            name: getattr(self, name)
-            for name in ("sent", "retried", "failed", "cancelled", "requeued", "batches")
-        }
-
 
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:60]
 
 
+def _release(**values) -> dict:
+    """The values that end a claim, with the message's new state."""
+    return values | {"claimed_by": "", "lease_until": None, "updated_at": timezone.now()}
+
+
 def outbox_requeue_stuck() -> int:
     """Queue again what a dispatcher claimed and never finished (its lease ran out)."""
     stuck = OutboxMessage.objects.filter(status=S.SENDING, lease_until__lt=timezone.now())
-    return stuck.update(
-        status=S.QUEUED,
-        claimed_by="",
-        lease_until=None,
-        next_try_at=timezone.now(),
-        last_error=StopReason.DISPATCHER_LOST,
-        updated_at=timezone.now(),
+    again = _release(
+        status=S.QUEUED, next_try_at=timezone.now(), last_error=StopReason.DISPATCHER_LOST
     )
+    return stuck.update(**again)
 
 
 def _claim(size: int, message_ids=None) -> tuple[str, list[OutboxMessage]]:
@@ -102,10 +97,6 @@ def _claim(size: int, message_ids=None) -> tuple[str, list[OutboxMessage]]:
 def _claimed(token: str):
     """Messages still under this claim: every change after the claim is conditional on it."""
     return OutboxMessage.objects.filter(claimed_by=token, status=S.SENDING)
-
-
-def _release(**values) -> dict:
-    return values | {"claimed_by": "", "lease_until": None, "updated_at": timezone.now()}
 
 
 def _audience(message: OutboxMessage) -> tuple[str, str]:
