@@ -184,9 +184,15 @@ def queue_messages(dealer, customers, channel: str, count: int, run: str) -> Non
 
 
 def clear_messages(dealer) -> None:
-    from dealercare.core.messaging.models import OutboxMessage
+    from django.db import connection
 
-    OutboxMessage.objects.filter(dealer=dealer).delete()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM core_providerlog WHERE message_id IN"
+            " (SELECT id FROM core_outboxmessage WHERE dealer_id = %s)",
+            [dealer.pk],
+        )
+        cursor.execute("DELETE FROM core_outboxmessage WHERE dealer_id = %s", [dealer.pk])
 
 
 def status_counts(dealer) -> dict[str, int]:

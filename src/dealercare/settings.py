@@ -189,6 +189,7 @@ FIELD_ENCRYPTION_KEYS = [
 BLIND_INDEX_KEY = os.environ.get("DEALERCARE_BLIND_INDEX_KEY", "")
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TIMEZONE = TIME_ZONE
 
 # The outbox (dealercare.core.messaging). E-mail goes through Django's mail backend (SMTP
 # at EMAIL_HOST:EMAIL_PORT); SMS and WeChat through the adapter named per channel — the

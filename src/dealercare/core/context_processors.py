@@ -25,6 +25,7 @@ NAV_ITEMS = (
     NavItem(_("Audit log"), "audit_log", "core:audit_log", Action.AUDIT_VIEW),
     NavItem(_("Outbox"), "messaging:outbox", "messaging:outbox", Action.OUTBOX_VIEW),
     NavItem(_("Inbox"), "messaging:inbox", "messaging:inbox", count=inbox_unread_count),
+    NavItem(_("Jobs"), "jobs", "core:jobs", Action.JOB_VIEW),
 )
 
 

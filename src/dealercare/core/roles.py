@@ -45,6 +45,8 @@ class Action(models.TextChoices):
     OUTBOX_VIEW = "outbox.view", _("See the outgoing messages")
     OUTBOX_MANAGE = "outbox.manage", _("Send again or cancel outgoing messages")
     STAFF_MANAGE = "staff.manage", _("Manage staff accounts")
+    JOB_VIEW = "job.view", _("See the periodic jobs and their runs")
+    JOB_RUN = "job.run", _("Run a periodic job now")
     BRAND_AGGREGATES = "brand.aggregates", _("See aggregates across dealers")
 
 
