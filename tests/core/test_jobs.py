@@ -19,9 +19,16 @@ from django.utils import timezone, translation
 from dealercare.celery import app as celery_app
 from dealercare.celery import beat_schedule, run_job
 from dealercare.core import scheduling
+from dealercare.core.jobs import job_runs_purge
 from dealercare.core.models import AuditEntry, JobRun, JobState
 from dealercare.core.roles import Role
-from dealercare.core.runner import job_claim, job_execute, job_state_sync, run_due_jobs
+from dealercare.core.runner import (
+    job_claim,
+    job_execute,
+    job_state_sync,
+    run_due_jobs,
+    run_job_turn,
+)
 from dealercare.core.scheduling import (
     Job,
     cron,
@@ -454,3 +461,27 @@ def test_a_real_celery_worker_runs_beats_turn_and_a_run_now(
     assert turn.runner.startswith("celery:") and asked.runner.startswith("celery:")
     assert len(declared.calls["yearly"]) == 2
     assert JobState.objects.get(name="yearly").next_due > timezone.now()
+
+
+def test_a_beat_turn_while_another_runner_holds_the_job_is_recorded_as_skipped(declared):
+    job = declared.add("nightly", daily("02:00"))
+    with time_machine.travel(local(2026, 3, 10, 1, 0), tick=False) as clock:
+        job_state_sync(job)
+        clock.move_to(local(2026, 3, 10, 2, 0, 1))
+        held = job_claim(job, JobState.objects.get(), runner="in-process", due_by=timezone.now())
+        skipped = run_job_turn("nightly", runner="celery:w1")
+        assert (skipped.outcome, skipped.error) == ("skipped", "Held by in-process.")
+        job_execute(job, held)
+        assert run_job_turn("nightly", runner="celery:w1") is None  # done: not due again
+    assert len(declared.calls["nightly"]) == 1
+
+
+def test_job_runs_are_kept_90_days(db):
+    state = JobState.objects.create(name="old", schedule="0 2 * * *", next_due=timezone.now())
+    now = timezone.now()
+    for age in (89, 91):
+        JobRun.objects.create(
+            job=state, trigger="schedule", started_at=now - timedelta(days=age), outcome="ok"
+        )
+    assert job_runs_purge() == 1
+    assert [run.started_at for run in JobRun.objects.all()] == [now - timedelta(days=89)]
