@@ -80,6 +80,9 @@ class EmailChannel(Channel):
             message.subject, message.body, to=[message.address], headers={"Message-ID": mid}
         )
         try:
+            # Opened here (a no-op while open), the connection outlives each send: Django's
+            # backend closes only a connection that send_messages opened itself.
+            self.connection.open()
             sent = self.connection.send_messages([email])
         except smtplib.SMTPResponseException as exc:
             self.connection.close()  # the next send opens a fresh connection
