@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "dealercare.core.middleware.api_body_guard",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -191,6 +192,9 @@ WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# A body past this is refused with 413 before anything reads it: the largest import plus
+# room for the multipart framing.
+REQUEST_MAX_BODY_BYTES = IMPORT_MAX_UPLOAD_BYTES + 1024 * 1024
 
 # Personal-data protection (R-SEC-3). Keys are base64 32-byte values; the first encryption
 # key encrypts, every key in the ring decrypts, so keys can be rotated. The blind-index key
@@ -206,6 +210,35 @@ AUDIT_KEY = os.environ.get("DEALERCARE_AUDIT_KEY", "")
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TIMEZONE = TIME_ZONE
+
+# The outbox (dealercare.core.messaging). E-mail goes through Django's mail backend (SMTP
+# at EMAIL_HOST:EMAIL_PORT); SMS and WeChat through the adapter named per channel — the
+# default records each send in ProviderLog; a real gateway is an adapter class here.
+EMAIL_HOST = os.environ.get("DEALERCARE_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DEALERCARE_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DEALERCARE_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DEALERCARE_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DEALERCARE_EMAIL_TLS", False)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEALERCARE_EMAIL_FROM", "DealerCare <noreply@dealercare.local>"
+)
+OUTBOX_PROVIDERS = {
+    "sms": os.environ.get(
+        "DEALERCARE_SMS_PROVIDER", "dealercare.core.messaging.channels.LogProvider"
+    ),
+    "wechat": os.environ.get(
+        "DEALERCARE_WECHAT_PROVIDER", "dealercare.core.messaging.channels.LogProvider"
+    ),
+}
+# After each commit that queued messages: "thread" sends them at once in the background,
+# "inline" before the request returns, "off" leaves them to the job (every minute).
+OUTBOX_KICK = os.environ.get("DEALERCARE_OUTBOX_KICK", "thread")
+OUTBOX_BATCH_SIZE = 100
+OUTBOX_LEASE_SECONDS = int(os.environ.get("DEALERCARE_OUTBOX_LEASE_SECONDS", "300"))
+OUTBOX_MAX_ATTEMPTS = 5
+OUTBOX_BACKOFF_SECONDS = 60  # 1, 2, 4, 8 minutes between the five attempts
+OUTBOX_BACKOFF_MAX_SECONDS = 3600
 
 LOGGING = {
     "version": 1,

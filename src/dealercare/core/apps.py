@@ -9,8 +9,17 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from dealercare.core.audit_vocabulary import audit_vocabulary_register
+        from dealercare.core.crypto import load_keys
         from dealercare.core.db import use_compiled_timestamp_loader
         from dealercare.core.events import CoreAuditObject, CoreEvent
+        from dealercare.core.messaging.models import OutboxEvent, RecipientKind
+        from dealercare.core.messaging.recipients import (
+            StaffDirectory,
+            recipient_directory_register,
+        )
 
+        load_keys()
         connection_created.connect(use_compiled_timestamp_loader)
+        recipient_directory_register(RecipientKind.STAFF, StaffDirectory())
         audit_vocabulary_register(events=CoreEvent, object_types=CoreAuditObject)
+        audit_vocabulary_register(events=OutboxEvent, object_types=CoreAuditObject)

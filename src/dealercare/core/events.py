@@ -10,3 +10,4 @@ class CoreEvent(models.TextChoices):
 
 class CoreAuditObject(models.TextChoices):
     JOB = "job", _("Job")
+    OUTBOX_MESSAGE = "outbox_message", _("Message")

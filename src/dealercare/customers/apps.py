@@ -8,7 +8,7 @@ class CustomersConfig(AppConfig):
 
     def ready(self):
         from dealercare.core.audit_vocabulary import audit_vocabulary_register
-        from dealercare.customers import events
+        from dealercare.customers import events, messaging
         from dealercare.customers.models import Customer, ImportBatch
         from dealercare.customers.services.privacy import ExportReason
 
@@ -19,3 +19,4 @@ class CustomersConfig(AppConfig):
             fields=events.FIELD_LABELS,
             values=events.VALUE_LABELS | dict(ExportReason.CHOICES),
         )
+        messaging.register()

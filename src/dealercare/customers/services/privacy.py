@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dealercare.core.audit import audit_record
 from dealercare.core.errors import BusinessRuleViolation, InvalidInput
+from dealercare.core.messaging.services import outbox_forget_customer
 from dealercare.core.roles import Action, require
 from dealercare.core.shredding import audit_open, personal_keys_destroy
 from dealercare.customers.events import CustomerEvent, customer_subject
@@ -77,6 +78,7 @@ def _erase_one(customer: Customer, now) -> None:
         for channel in Channel.values
     ]
     ConsentRecord.objects.bulk_create(withdrawn)
+    outbox_forget_customer(customer_ids=[customer.pk])
 
 
 def erasure_blockers(customer: Customer) -> list[str]:

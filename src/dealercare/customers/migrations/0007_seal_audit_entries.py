@@ -53,8 +53,8 @@ def seal(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("customers", "0005_name_prefix_index_keys"),
-        ("core", "0007_personal_data_keys"),
+        ("customers", "0006_import_notices"),
+        ("core", "0008_personal_data_keys"),
     ]
 
     operations = [migrations.RunPython(seal, migrations.RunPython.noop)]

@@ -12,6 +12,6 @@ def rehash(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0004_audit_verification")]
+    dependencies = [("core", "0005_audit_verification")]
 
     operations = [migrations.RunPython(rehash, migrations.RunPython.noop)]

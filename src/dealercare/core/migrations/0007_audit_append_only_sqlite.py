@@ -19,7 +19,7 @@ def on_sqlite(change):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0005_audit_chain_hmac")]
+    dependencies = [("core", "0006_audit_chain_hmac")]
 
     operations = [
         migrations.RunPython(

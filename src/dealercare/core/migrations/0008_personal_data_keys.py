@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0006_audit_append_only_sqlite'),
+        ('core', '0007_audit_append_only_sqlite'),
     ]
 
     operations = [
