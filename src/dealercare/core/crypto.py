@@ -73,7 +73,7 @@ def audit_chain_key() -> bytes:
     """The HMAC key of the audit chain: held outside the database, so whoever can write the
     database still cannot forge a chain that verifies."""
     if settings.AUDIT_KEY:
-        return _decode_key(settings.AUDIT_KEY)
+        return _decode_key("DEALERCARE_AUDIT_KEY", settings.AUDIT_KEY)
     return _derive_dev_key(b"dealercare audit chain")
 
 
