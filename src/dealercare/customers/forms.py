@@ -102,16 +102,8 @@ class PrivacyExportForm(forms.Form):
 
 
 class EraseForm(forms.Form):
-    """The second confirmation: the customer's name typed out again."""
+    """The second confirmation: the customer's name typed out again (checked by the service)."""
 
-    name = forms.CharField(label=_("Type the customer's name to confirm"), max_length=200)
-
-    def __init__(self, data=None, *, customer: Customer):
-        super().__init__(data)
-        self.customer = customer
-
-    def clean_name(self):
-        typed = self.cleaned_data["name"].strip()
-        if typed != self.customer.name.strip():
-            raise forms.ValidationError(_("The name does not match the customer's name."))
-        return typed
+    confirm_name = forms.CharField(
+        label=_("Type the customer's name to confirm"), max_length=200, required=False
+    )

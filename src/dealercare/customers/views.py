@@ -218,10 +218,10 @@ def customer_privacy_export(request, pk):
 def customer_erase(request, pk):
     customer = selectors.customer_get(actor=request.user, customer_id=pk)
     require(request.user, Action.CUSTOMER_ERASE)
-    form = EraseForm(request.POST if request.method == "POST" else None, customer=customer)
+    form = bound(request, EraseForm)
     outcome = submit(
         form,
-        lambda: privacy.customer_erase(actor=request.user, customer=customer, confirmed=True),
+        lambda: privacy.customer_erase(actor=request.user, customer=customer, **form.cleaned_data),
     )
     if outcome.done:
         messages.success(request, _("The customer was anonymised."))

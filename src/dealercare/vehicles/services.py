@@ -14,6 +14,7 @@ from dealercare.core.errors import BusinessRuleViolation, Conflict, InvalidInput
 from dealercare.core.roles import Action, require
 from dealercare.core.validators import validate_plate, validate_vin
 from dealercare.customers.models import Customer
+from dealercare.customers.services import customer_lock_writable
 from dealercare.vehicles.maintenance import Schedule, next_maintenance
 from dealercare.vehicles.models import MileageReading, Ownership, Vehicle, VehicleModel
 
@@ -120,7 +121,7 @@ def _owner(actor, owner_id: int | None) -> Customer | None:
     ).first()
     if owner is None:
         raise InvalidInput(fields={"owner_id": [_("Unknown customer.")]})
-    return owner
+    return customer_lock_writable(owner, field="owner_id")
 
 
 def _event(action: str, vehicle: Vehicle, changes: dict | None = None) -> AuditEvent:

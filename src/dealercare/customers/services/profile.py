@@ -128,7 +128,7 @@ def _resolve_referrer(actor, referrer_id: int | None, customer: Customer | None)
     if referrer_id is None:
         return None
     referrer = Customer.objects.filter(
-        dealer_id=actor.dealer_id, pk=referrer_id, merged_into=None
+        dealer_id=actor.dealer_id, pk=referrer_id, merged_into=None, erased_at=None
     ).first()
     if referrer is None or (customer and referrer.pk == customer.pk):
         raise Conflict(
@@ -212,10 +212,25 @@ def customer_audit(actor, action: str, customer: Customer, changes: dict | None 
     )
 
 
-def _lock_current(customer: Customer, version: int) -> Customer:
+class CustomerErased(BusinessRuleViolation):
+    code = "customer_erased"
+    default_message = _("This customer was anonymised (erased); the record takes no more changes.")
+
+
+def customer_lock_writable(customer: Customer, *, field: str | None = None) -> Customer:
+    """The customer's row, locked for the write that follows. An erased record refuses
+    every write (R-SEC-5): its person is gone and must not be filled in again. The lock
+    also orders the write after an erasure running at the same time."""
     locked = Customer.objects.select_for_update().filter(pk=customer.pk).first()
     if locked is None:
         raise NotFound()
+    if locked.erased_at:
+        raise CustomerErased(fields={field: [CustomerErased.default_message]} if field else None)
+    return locked
+
+
+def _lock_current(customer: Customer, version: int) -> Customer:
+    locked = customer_lock_writable(customer)
     if locked.version != version:
         raise StaleVersion()
     return locked

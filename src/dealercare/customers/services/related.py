@@ -10,7 +10,7 @@ from dealercare.core.masking import mask_name, mask_phone
 from dealercare.core.roles import Action, require
 from dealercare.core.validators import validate_cn_mobile
 from dealercare.customers.models import Customer, RelatedPerson
-from dealercare.customers.services.profile import customer_audit
+from dealercare.customers.services.profile import customer_audit, customer_lock_writable
 
 
 @dataclass
@@ -41,9 +41,9 @@ def _clean(data: RelatedPersonInput) -> dict:
 @transaction.atomic
 def related_person_add(*, actor, customer: Customer, data: RelatedPersonInput) -> RelatedPerson:
     require(actor, Action.CUSTOMER_UPDATE)
-    person = RelatedPerson.objects.create(
-        dealer_id=customer.dealer_id, customer=customer, **_clean(data)
-    )
+    clean = _clean(data)
+    customer = customer_lock_writable(customer)
+    person = RelatedPerson.objects.create(dealer_id=customer.dealer_id, customer=customer, **clean)
     change = {"related_person": [None, f"{mask_name(person.name)} {mask_phone(person.phone)}"]}
     customer_audit(actor, "customer.related_add", customer, change)
     return person
@@ -52,6 +52,7 @@ def related_person_add(*, actor, customer: Customer, data: RelatedPersonInput) -
 @transaction.atomic
 def related_person_remove(*, actor, person: RelatedPerson) -> None:
     require(actor, Action.CUSTOMER_UPDATE)
+    customer = customer_lock_writable(person.customer)
     change = {"related_person": [mask_name(person.name), None]}
-    customer_audit(actor, "customer.related_remove", person.customer, change)
+    customer_audit(actor, "customer.related_remove", customer, change)
     person.delete()
