@@ -67,6 +67,9 @@ def test_api_writes_to_an_erased_customer_are_refused(cast, api_as, erased):
     full = {"name": "新名字", "phone": "13912345678", "id_number": "11010519491231002X"}
     writes = {
         "update": advisor.put(f"/customers/{erased.pk}", full | {"version": erased.version}),
+        "patch": advisor.patch(
+            f"/customers/{erased.pk}", {"email": "new@example.com", "version": erased.version}
+        ),
         "merge into erased": manager.post(
             f"/customers/{erased.pk}/merge", {"duplicate_id": live.pk}
         ),

@@ -12,11 +12,13 @@ from dealercare.customers.schemas import (
     CustomerIn,
     CustomerOut,
     CustomerPageOut,
+    CustomerPatchIn,
     CustomerUpdateIn,
     Grades,
     MergeIn,
     RelatedPersonIn,
     RelatedPersonOut,
+    RelatedPersonPatchIn,
     RevealIn,
     RevealOut,
     TimelinePageOut,
@@ -87,6 +89,17 @@ def related_person_add(request, customer_id: int, payload: RelatedPersonIn):
     )
 
 
+@router.patch("/{customer_id}/related/{person_id}", response={200: RelatedPersonOut, **ERRORS})
+def related_person_patch(request, customer_id: int, person_id: int, payload: RelatedPersonPatchIn):
+    customer = selectors.customer_get(actor=request.user, customer_id=customer_id)
+    person = selectors.related_person_get(customer=customer, person_id=person_id)
+    changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version")
+    return services.related_person_update(
+        actor=request.user, person=person, changes=changes, version=version
+    )
+
+
 @router.delete("/{customer_id}/related/{person_id}", response={204: None, **ERRORS})
 def related_person_remove(request, customer_id: int, person_id: int):
     customer = selectors.customer_get(actor=request.user, customer_id=customer_id)
@@ -95,15 +108,24 @@ def related_person_remove(request, customer_id: int, person_id: int):
     return Status(204, None)
 
 
+def _update(request, customer_id: int, changes: dict):
+    customer = selectors.customer_get(actor=request.user, customer_id=customer_id)
+    version = changes.pop("version")
+    return services.customer_update(
+        actor=request.user, customer=customer, changes=changes, version=version
+    )
+
+
 @router.put("/{customer_id}", response={200: CustomerOut, **ERRORS})
 def customer_update(request, customer_id: int, payload: CustomerUpdateIn):
-    customer = selectors.customer_get(actor=request.user, customer_id=customer_id)
-    values = payload.dict()
-    version = values.pop("version")
-    data = services.CustomerInput(**values)
-    return services.customer_update(
-        actor=request.user, customer=customer, data=data, version=version
-    )
+    """Replace the whole profile (send every field and the version you read)."""
+    return _update(request, customer_id, payload.dict())
+
+
+@router.patch("/{customer_id}", response={200: CustomerOut, **ERRORS})
+def customer_patch(request, customer_id: int, payload: CustomerPatchIn):
+    """Change only the fields sent; send the version you read (stale → 409)."""
+    return _update(request, customer_id, payload.dict(exclude_unset=True))
 
 
 @router.delete("/{customer_id}", response={204: None, **ERRORS})

@@ -71,10 +71,14 @@ class CustomerForm(forms.Form):
         values["tags"] = ", ".join(sorted(tag.name for tag in customer.tags.all()))
         return values
 
-    def to_input(self) -> CustomerInput:
+    def values(self) -> dict:
+        """The submitted profile, as the fields of a ``CustomerInput``."""
         values = {name: self.cleaned_data[name] for name in self.fields if name != "version"}
         values["tags"] = [t for t in values["tags"].replace("，", ",").split(",") if t.strip()]
-        return CustomerInput(**values)
+        return values
+
+    def to_input(self) -> CustomerInput:
+        return CustomerInput(**self.values())
 
 
 class CustomerEditForm(CustomerForm):

@@ -138,7 +138,7 @@ def customer_edit(request, pk):
         lambda: services.customer_update(
             actor=request.user,
             customer=customer,
-            data=form.to_input(),
+            changes=form.values(),
             version=form.cleaned_data["version"],
         ),
     )

@@ -13,6 +13,7 @@ from dealercare.vehicles.schemas import (
     VehicleIn,
     VehicleOut,
     VehiclePageOut,
+    VehiclePatchIn,
     VehicleUpdateIn,
 )
 
@@ -48,13 +49,24 @@ def vehicle_read(request, vehicle_id: int):
     return selectors.vehicle_get(actor=request.user, vehicle_id=vehicle_id)
 
 
+def _update(request, vehicle_id: int, changes: dict):
+    vehicle = selectors.vehicle_get(actor=request.user, vehicle_id=vehicle_id)
+    version = changes.pop("version")
+    return services.vehicle_update(
+        actor=request.user, vehicle=vehicle, changes=changes, version=version
+    )
+
+
 @router.put("/{vehicle_id}", response={200: VehicleOut, **ERRORS})
 def vehicle_update(request, vehicle_id: int, payload: VehicleUpdateIn):
-    vehicle = selectors.vehicle_get(actor=request.user, vehicle_id=vehicle_id)
-    values = payload.dict()
-    version = values.pop("version")
-    data = services.VehicleInput(**values)
-    return services.vehicle_update(actor=request.user, vehicle=vehicle, data=data, version=version)
+    """Replace the whole vehicle record (send every field and the version you read)."""
+    return _update(request, vehicle_id, payload.dict())
+
+
+@router.patch("/{vehicle_id}", response={200: VehicleOut, **ERRORS})
+def vehicle_patch(request, vehicle_id: int, payload: VehiclePatchIn):
+    """Change only the fields sent; send the version you read (stale → 409)."""
+    return _update(request, vehicle_id, payload.dict(exclude_unset=True))
 
 
 @router.delete("/{vehicle_id}", response={204: None, **ERRORS})

@@ -1,5 +1,6 @@
 """Every write to vehicles: one function per business action, one transaction each."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
@@ -73,7 +74,9 @@ def _check_year(value: int | None) -> int | None:
     return value
 
 
-def vehicle_clean(data: VehicleInput) -> dict:
+def vehicle_clean(data: VehicleInput, *, unchanged: Collection[str] = ()) -> dict:
+    """Validate every field and return the cleaned values; refuse with all errors at once.
+    Fields named in ``unchanged`` hold the stored value and are kept as they are."""
     errors = FieldErrors()
     clean: dict = {}
     checks = {
@@ -92,6 +95,9 @@ def vehicle_clean(data: VehicleInput) -> dict:
         "insurance_expiry": lambda v: v,
     }
     for name, check in checks.items():
+        if name in unchanged:
+            clean[name] = getattr(data, name)
+            continue
         with errors.field(name):
             clean[name] = check(getattr(data, name))
     purchase, warranty_end = clean.get("purchase_date"), clean.get("warranty_end")
@@ -245,12 +251,25 @@ def _transfer(vehicle: Vehicle, new_owner: Customer | None, on: date) -> None:
     vehicle.owner = new_owner
 
 
+def _values(vehicle: Vehicle) -> dict:
+    """The stored vehicle as the fields of a ``VehicleInput``."""
+    return {name: getattr(vehicle, name) for name in VEHICLE_FIELDS} | {
+        "owner_id": vehicle.owner_id,
+        "current_km": vehicle.current_km,
+    }
+
+
 @transaction.atomic
-def vehicle_update(*, actor, vehicle: Vehicle, data: VehicleInput, version: int) -> Vehicle:
+def vehicle_update(*, actor, vehicle: Vehicle, changes: dict, version: int) -> Vehicle:
+    """Change the fields named in ``changes`` (fields of ``VehicleInput``); every other
+    field keeps its stored value."""
     require(actor, Action.VEHICLE_UPDATE)
-    clean = vehicle_clean(data)
-    owner = _owner(actor, data.owner_id)
     vehicle = _lock_current(vehicle, version)
+    current = _values(vehicle)
+    sent = current | changes
+    unchanged = {name for name, value in current.items() if sent[name] == value}
+    clean = vehicle_clean(VehicleInput(**sent), unchanged=unchanged)
+    owner = _owner(actor, sent["owner_id"])
     clash = Vehicle.objects.filter(dealer_id=vehicle.dealer_id, vin=clean["vin"]).exclude(
         pk=vehicle.pk
     )

@@ -72,7 +72,7 @@ def vehicle_edit(request, pk):
         lambda: services.vehicle_update(
             actor=request.user,
             vehicle=vehicle,
-            data=form.to_input(),
+            changes=form.values(),
             version=form.cleaned_data["version"],
         ),
     )

@@ -27,6 +27,7 @@ from dealercare.customers.services.related import (
     RelatedPersonInput,
     related_person_add,
     related_person_remove,
+    related_person_update,
 )
 
 __all__ = [
@@ -51,4 +52,5 @@ __all__ = [
     "phone_index",
     "related_person_add",
     "related_person_remove",
+    "related_person_update",
 ]

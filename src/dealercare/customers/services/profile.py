@@ -1,6 +1,7 @@
 """Every write to the customer archive: one function per business action, one transaction."""
 
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from django.db import transaction
@@ -17,6 +18,7 @@ from dealercare.core.masking import (
     mask_id_number,
     mask_name,
     mask_phone,
+    unmasked,
 )
 from dealercare.core.roles import Action, require
 from dealercare.core.validators import (
@@ -79,8 +81,10 @@ class CustomerInput:
     referrer_id: int | None = None
 
 
-def customer_clean(data: CustomerInput) -> dict:
-    """Validate every field and return the cleaned values; refuse with all errors at once."""
+def customer_clean(data: CustomerInput, *, unchanged: Collection[str] = ()) -> dict:
+    """Validate every field and return the cleaned values; refuse with all errors at once.
+    Fields named in ``unchanged`` hold the stored value and are kept as they are, so that a
+    change to one field is not refused for another that an older rule let in."""
     errors = FieldErrors()
     clean: dict = {}
     checks = {
@@ -102,12 +106,24 @@ def customer_clean(data: CustomerInput) -> dict:
         "notes": lambda v: clean_text(v, max_length=2000, multiline=True),
     }
     for name, check in checks.items():
+        if name in unchanged:
+            clean[name] = getattr(data, name)
+            continue
         with errors.field(name):
             clean[name] = check(getattr(data, name))
     with errors.field("tags"):
         clean["tags"] = sorted({clean_text(t, max_length=30) for t in data.tags} - {""})
     errors.raise_if_any()
     return clean
+
+
+PERSONAL_MASKS = {name: AUDIT_MASKS[name] for name in PERSONAL_FIELDS}
+
+
+def customer_values(customer: Customer) -> dict:
+    """The stored profile as the fields of a ``CustomerInput``."""
+    values = {name: getattr(customer, name) for name in PROFILE_FIELDS}
+    return values | {"tags": customer.tag_list, "referrer_id": customer.referrer_id}
 
 
 def customer_snapshot(customer: Customer) -> dict:
@@ -181,6 +197,7 @@ class DuplicateCustomer(Conflict):
 @transaction.atomic
 def customer_create(*, actor, data: CustomerInput, allow_duplicate: bool = False) -> Customer:
     require(actor, Action.CUSTOMER_CREATE)
+    data = CustomerInput(**unmasked(asdict(data), current=None, masks=PERSONAL_MASKS))
     clean = customer_clean(data)
     duplicates = customer_duplicates(dealer_id=actor.dealer_id, clean=clean)
     if duplicates and not allow_duplicate:
@@ -229,7 +246,8 @@ def customer_lock_writable(customer: Customer, *, field: str | None = None) -> C
     return locked
 
 
-def _lock_current(customer: Customer, version: int) -> Customer:
+def customer_lock_current(customer: Customer, version: int) -> Customer:
+    """The writable customer's row, locked, if it is still at the ``version`` read."""
     locked = customer_lock_writable(customer)
     if locked.version != version:
         raise StaleVersion()
@@ -237,10 +255,16 @@ def _lock_current(customer: Customer, version: int) -> Customer:
 
 
 @transaction.atomic
-def customer_update(*, actor, customer: Customer, data: CustomerInput, version: int) -> Customer:
+def customer_update(*, actor, customer: Customer, changes: dict, version: int) -> Customer:
+    """Change the fields named in ``changes`` (fields of ``CustomerInput``); every other
+    field keeps its stored value. A personal value sent back masked keeps the stored one."""
     require(actor, Action.CUSTOMER_UPDATE)
-    clean = customer_clean(data)
-    customer = _lock_current(customer, version)
+    customer = customer_lock_current(customer, version)
+    current = customer_values(customer)
+    sent = current | unmasked(changes, current=customer, masks=PERSONAL_MASKS)
+    unchanged = {name for name, value in current.items() if sent[name] == value}
+    data = CustomerInput(**sent)
+    clean = customer_clean(data, unchanged=unchanged)
     duplicates = customer_duplicates(dealer_id=actor.dealer_id, clean=clean, exclude_id=customer.pk)
     if duplicates:
         raise DuplicateCustomer(duplicates)
