@@ -3,6 +3,7 @@ from django.db import connection
 from dealercare.core.roles import Role
 from dealercare.customers.models import Customer
 from dealercare.customers.selectors import CustomerFilters, customer_list
+from dealercare.customers.services import CustomerInput, customer_create
 from tests.factories import new_customer
 
 
@@ -36,9 +37,16 @@ def test_raw_columns_hold_no_plaintext_and_phone_search_finds_it(advisor):
 
 
 def test_ciphertext_differs_for_equal_values(advisor):
-    first = new_customer(advisor, phone="13900000001")
-    second = new_customer(advisor, phone="13900000002", email="a@b.cn")
-    assert raw_row(first.pk)["phone"] != raw_row(second.pk)["phone"]
+    same = {"phone": "13900000001", "email": "a@b.cn", "address": "上海市浦东新区张江路88号"}
+    first = new_customer(advisor, **same)
+    second = customer_create(
+        actor=advisor, data=CustomerInput(name="李娜", **same), allow_duplicate=True
+    )
+    first_raw, second_raw = raw_row(first.pk), raw_row(second.pk)
+    for field in ("phone", "email", "address"):
+        assert first_raw[field] != second_raw[field], field
+    assert first_raw["phone_hmac"] == second_raw["phone_hmac"]  # exact search still finds both
+    assert Customer.objects.get(pk=second.pk).phone == same["phone"]
 
 
 def test_reveal_is_allowed_by_role_and_audited(cast, api_as):

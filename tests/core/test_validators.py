@@ -86,6 +86,43 @@ def test_invalid_mobile_refused(raw):
         assert "11 digits" in error.messages[0]
 
 
+# Ranges libphonenumber's metadata calls invalid for a mainland mobile: IoT and data-only
+# (140–144, 146, 148, 149) and ranges no carrier has issued.
+UNISSUED_RANGES = [
+    *("140", "141", "142", "143", "144", "146", "148", "149"),
+    *("154", "160", "161", "163", "164", "168", "169", "174", "179", "194"),
+]
+ISSUED_RANGES = [
+    *(str(p) for p in range(130, 140)),
+    *("145", "147", "150", "151", "152", "153", "155", "156", "157", "158", "159"),
+    *("162", "165", "166", "167", "170", "171", "172", "173", "175", "176", "177", "178"),
+    *(str(p) for p in range(180, 190)),
+    *("190", "191", "192", "193", "195", "196", "197", "198", "199"),
+]
+
+
+@pytest.mark.parametrize("prefix", UNISSUED_RANGES)
+def test_mobile_in_an_unissued_range_refused(prefix):
+    for number in (f"{prefix}12345678", f"{prefix}98765432", f"+86 {prefix} 5555 0000"):
+        error = assert_invalid(validate_cn_mobile, number, "invalid_mobile")
+        assert "号段" in error.messages[0]
+        assert not validators.is_cn_mobile(number)
+
+
+@pytest.mark.parametrize("prefix", ISSUED_RANGES)
+def test_mobile_in_an_issued_range_accepted(prefix):
+    for number in (f"{prefix}12345678", f"{prefix}98765432"):
+        assert validate_cn_mobile(number) == number
+        assert validators.is_cn_mobile(number)
+
+
+def test_demo_mobiles_cover_only_issued_ranges():
+    rng = random.Random(12)
+    prefixes = {make_mobile(rng)[:3] for _ in range(3000)}
+    assert prefixes <= set(ISSUED_RANGES)
+    assert len(prefixes) > 30
+
+
 def test_country_code_kept_unless_eleven_digits_follow():
     assert normalize_mobile("86123") == "86123"
 

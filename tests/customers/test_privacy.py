@@ -12,6 +12,7 @@ from dealercare.core.models import AuditEntry
 from dealercare.core.roles import Role
 from dealercare.customers.jobs import customers_retention_anonymise
 from dealercare.customers.models import Customer
+from dealercare.customers.quality import invalid_mobiles
 from dealercare.customers.selectors import customer_consents
 from dealercare.customers.services import RelatedPersonInput, consent_record, related_person_add
 from dealercare.customers.services.privacy import PROFILE_EXPORT_FIELDS, VEHICLE_EXPORT_FIELDS
@@ -170,3 +171,15 @@ def test_data_quality_report(cast, api_as):
     assert report["stale_mileage"] == 2
     assert report["invalid_mobile"] == 0
     assert api_as(cast.staff_a[Role.TECHNICIAN]).get("/data-quality").status_code == 403
+
+
+def test_data_quality_lists_stored_mobiles_no_carrier_issues(cast, api_as):
+    advisor = cast.staff_a[Role.ADVISOR]
+    good = new_customer(advisor, name="号码对", phone="13912345678")
+    iot = new_customer(advisor, name="物联网卡")
+    Customer.objects.filter(pk=iot.pk).update(phone="14012345678")  # stored before the check
+    manager = cast.staff_a[Role.MANAGER]
+    counts = {c["key"]: c["count"] for c in api_as(manager).get("/data-quality").json()}
+    assert counts["invalid_mobile"] == 1
+    assert invalid_mobiles(manager) == [iot]
+    assert good not in invalid_mobiles(manager)

@@ -18,6 +18,7 @@ import string
 import unicodedata
 from datetime import date
 
+import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
@@ -43,12 +44,19 @@ def _compact_upper(value: str) -> str:
 _MOBILE_SEPARATORS_RE = re.compile(r"[\s\-.()\[\]]")
 _MOBILE_COUNTRY_CODE_RE = re.compile(r"(?:\+86|0086|86)([0-9]{11})")
 _CN_MOBILE_RE = re.compile(r"1[3-9][0-9]{9}")
+_MOBILE_TYPES = {
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+}
+# Ranges carriers issue to people (libphonenumber agrees; a test checks each): the demo data
+# stays on them.
 _MOBILE_PREFIXES = (
     *range(130, 140),
     *range(150, 154),
     *range(155, 160),
     166,
-    *range(170, 179),
+    *range(170, 174),
+    *range(175, 179),  # not 174: satellite and special-purpose numbers
     *range(180, 190),
     198,
     199,
@@ -62,15 +70,31 @@ def normalize_mobile(value: str) -> str:
     return match.group(1) if match else compact
 
 
+def _is_issued_mobile(mobile: str) -> bool:
+    """Whether a carrier issues this 11-digit number as a mobile, per Google's
+    libphonenumber metadata (IoT, data-only and unassigned ranges are not)."""
+    number = phonenumbers.parse(mobile, "CN")
+    return (
+        phonenumbers.is_valid_number_for_region(number, "CN")
+        and phonenumbers.number_type(number) in _MOBILE_TYPES
+    )
+
+
 def is_cn_mobile(value: str) -> bool:
-    return bool(_CN_MOBILE_RE.fullmatch(normalize_mobile(value)))
+    mobile = normalize_mobile(value)
+    return bool(_CN_MOBILE_RE.fullmatch(mobile)) and _is_issued_mobile(mobile)
 
 
 def validate_cn_mobile(value: str) -> str:
     mobile = normalize_mobile(value)
-    if not is_cn_mobile(mobile):
+    if not _CN_MOBILE_RE.fullmatch(mobile):
         raise ValidationError(
             _("Enter a valid mainland mobile number (11 digits starting with 1)."),
+            code="invalid_mobile",
+        )
+    if not _is_issued_mobile(mobile):
+        raise ValidationError(
+            _("No mainland carrier issues this number as a mobile; please check it."),
             code="invalid_mobile",
         )
     return mobile
