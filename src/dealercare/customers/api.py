@@ -3,6 +3,7 @@ from datetime import date
 from ninja import Field, Query, Router, Schema, Status
 
 from dealercare.api import ERRORS
+from dealercare.core.http import api_no_store
 from dealercare.core.schemas import PageNumber, PageSize, SearchText, text
 from dealercare.customers import selectors, services
 from dealercare.customers.schemas import (
@@ -60,11 +61,31 @@ def filters_from(query: CustomerQuery) -> selectors.CustomerFilters:
     )
 
 
-@router.get("", response={200: CustomerPageOut, **ERRORS})
-def customer_list(request, query: Query[CustomerQuery]):
-    filters = filters_from(query)
+def url_filters(query: CustomerQuery) -> selectors.CustomerFilters:
+    """The filters of a query string, which may not hold personal data."""
+    selectors.refuse_personal_data_in_url(query.q)
+    return filters_from(query)
+
+
+def _page(request, query: CustomerQuery, filters: selectors.CustomerFilters) -> dict:
     customers = selectors.customer_list(actor=request.user, filters=filters)
     return page_body(selectors.paginate(customers, page=query.page, size=query.size))
+
+
+@router.get("", response={200: CustomerPageOut, **ERRORS})
+@api_no_store
+def customer_list(request, query: Query[CustomerQuery]):
+    """List and search by name prefix, plate or VIN. A mobile, ID number or e-mail never
+    goes in a URL: search by them with POST /customers/search (a GET answers 422
+    personal_data_in_url)."""
+    return _page(request, query, url_filters(query))
+
+
+@router.post("/search", response={200: CustomerPageOut, **ERRORS})
+@api_no_store
+def customer_search(request, payload: CustomerQuery):
+    """The list with its filters in the body, for any search term (mobile, ID number…)."""
+    return _page(request, payload, filters_from(payload))
 
 
 @router.post("", response={201: CustomerOut, **ERRORS})
@@ -74,6 +95,7 @@ def customer_create(request, payload: CustomerIn):
 
 
 @router.get("/{customer_id}", response={200: CustomerDetailOut, **ERRORS})
+@api_no_store
 def customer_read(request, customer_id: int):
     return selectors.customer_detail_get(
         actor=request.user, customer_id=customer_id, include_merged=False
@@ -143,6 +165,7 @@ def customer_merge(request, customer_id: int, payload: MergeIn):
 
 
 @router.post("/{customer_id}/reveal", response={200: RevealOut, **ERRORS})
+@api_no_store
 def customer_reveal(request, customer_id: int, payload: RevealIn):
     customer = selectors.customer_get(actor=request.user, customer_id=customer_id)
     value = services.customer_reveal(
@@ -160,6 +183,7 @@ def consent_record(request, customer_id: int, payload: ConsentIn):
 
 
 @router.get("/{customer_id}/timeline", response={200: TimelinePageOut, **ERRORS})
+@api_no_store
 def customer_timeline(request, customer_id: int, page: int = 1):
     customer = selectors.customer_get(actor=request.user, customer_id=customer_id)
     entries = selectors.customer_timeline(actor=request.user, customer=customer)

@@ -6,6 +6,7 @@ from ninja import Field, Router, Schema
 
 from dealercare.api import ERRORS
 from dealercare.core.downloads import XLSX_TYPE, as_attachment
+from dealercare.core.http import api_no_store
 from dealercare.core.schemas import file_response, text
 from dealercare.customers import quality, selectors
 from dealercare.customers.schemas import CustomerOut
@@ -23,6 +24,7 @@ ExportReasons = Literal[tuple(dict(privacy.ExportReason.CHOICES))]
     response={200: dict, **ERRORS},
     openapi_extra=file_response(XLSX_TYPE, description="The person's data"),
 )
+@api_no_store
 def customer_data_export(
     request, customer_id: int, reason: ExportReasons, format: Literal["json", "xlsx"] = "json"
 ):

@@ -5,7 +5,7 @@ from ninja import Field, Query, Router, Schema, Status
 from dealercare.api import ERRORS
 from dealercare.core.schemas import PageNumber, PageSize, SearchText, text
 from dealercare.customers.api import page_body
-from dealercare.customers.selectors import PAGE_SIZE, paginate
+from dealercare.customers.selectors import PAGE_SIZE, paginate, refuse_personal_data_in_url
 from dealercare.vehicles import selectors, services
 from dealercare.vehicles.schemas import (
     MileageIn,
@@ -21,7 +21,7 @@ router = Router(tags=["vehicles"])
 
 
 class VehicleQuery(Schema):
-    q: SearchText = Field("", description="Plate, VIN or its last 6, owner's mobile or name")
+    q: SearchText = Field("", description="Plate, VIN or its last 6, owner's name or mobile")
     make: text(50) = ""
     model: text(50) = ""
     service_due_before: date | None = None
@@ -29,13 +29,26 @@ class VehicleQuery(Schema):
     size: PageSize = PAGE_SIZE
 
 
-@router.get("", response={200: VehiclePageOut, **ERRORS})
-def vehicle_list(request, query: Query[VehicleQuery]):
+def _page(request, query: VehicleQuery) -> dict:
     filters = selectors.VehicleFilters(
         q=query.q, make=query.make, model=query.model, service_due_before=query.service_due_before
     )
     vehicles = selectors.vehicle_list(actor=request.user, filters=filters)
     return page_body(paginate(vehicles, page=query.page, size=query.size))
+
+
+@router.get("", response={200: VehiclePageOut, **ERRORS})
+def vehicle_list(request, query: Query[VehicleQuery]):
+    """List and search by plate, VIN or owner's name. An owner's mobile never goes in a URL:
+    search by it with POST /vehicles/search (a GET answers 422 personal_data_in_url)."""
+    refuse_personal_data_in_url(query.q)
+    return _page(request, query)
+
+
+@router.post("/search", response={200: VehiclePageOut, **ERRORS})
+def vehicle_search(request, payload: VehicleQuery):
+    """The list with its filters in the body, for any search term (an owner's mobile…)."""
+    return _page(request, payload)
 
 
 @router.post("", response={201: VehicleOut, **ERRORS})

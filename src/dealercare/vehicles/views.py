@@ -4,21 +4,28 @@ from django.utils.translation import gettext as _
 
 from dealercare.core import selectors as core_selectors
 from dealercare.core.forms import ConfirmForm
-from dealercare.core.pages import bound, render_page, staff_page, submit
+from dealercare.core.pages import bound, list_page, staff_page, submit
 from dealercare.core.roles import Action, require
-from dealercare.customers.selectors import paginate
+from dealercare.customers.selectors import paginate, refuse_personal_data_in_url
 from dealercare.vehicles import selectors, services
 from dealercare.vehicles.forms import MileageForm, VehicleEditForm, VehicleFilterForm, VehicleForm
 
 
-@staff_page("GET")
+@staff_page("GET", "POST")
 def vehicle_list(request):
-    makes, models = core_selectors.vehicle_makes_and_models(actor=request.user)
-    form = VehicleFilterForm(request.GET, makes=makes, models=models)
-    vehicles = selectors.vehicle_list(actor=request.user, filters=form.filters())
-    page = paginate(vehicles, page=request.GET.get("page"))
-    context = {"form": form, "page": page}
-    return render_page(request, "vehicles/list.html", "vehicles/_results.html", context)
+    def context_for(params) -> dict:
+        makes, models = core_selectors.vehicle_makes_and_models(actor=request.user)
+        form = VehicleFilterForm(params, makes=makes, models=models)
+        vehicles = selectors.vehicle_list(actor=request.user, filters=form.filters())
+        return {"form": form, "page": paginate(vehicles, page=request.GET.get("page"))}
+
+    return list_page(
+        request,
+        "vehicles/list.html",
+        "vehicles/_results.html",
+        check_url=refuse_personal_data_in_url,
+        context_for=context_for,
+    )
 
 
 def _detail(request, vehicle, mileage_form):
