@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from dealercare.core import selectors as core_selectors
 from dealercare.core.forms import ConfirmForm
+from dealercare.core.http import no_store
 from dealercare.core.pages import bound, list_page, staff_page, submit
 from dealercare.core.roles import Action, require
 from dealercare.customers.selectors import paginate, refuse_personal_data_in_url
@@ -12,6 +13,7 @@ from dealercare.vehicles.forms import MileageForm, VehicleEditForm, VehicleFilte
 
 
 @staff_page("GET", "POST")
+@no_store
 def vehicle_list(request):
     def context_for(params) -> dict:
         makes, models = core_selectors.vehicle_makes_and_models(actor=request.user)
