@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 SYSTEM_PACKAGES := gettext chromium fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Development commands run in debug mode, which may do without the production keys
+# (settings.REQUIRED_KEYS); the test suite brings its own (tests/settings.py).
+DEV := DEALERCARE_DEBUG=true
 
 .PHONY: run test lint format system-packages venv messages migrate demo bench bench-data clean
 
@@ -25,19 +28,19 @@ system-packages:
 	fi
 
 messages: venv
-	$(PY) manage.py compilemessages -v0 --ignore=.venv
+	$(DEV) $(PY) manage.py compilemessages -v0 --ignore=.venv
 
 migrate: venv messages
-	$(PY) manage.py migrate --noinput -v0
+	$(DEV) $(PY) manage.py migrate --noinput -v0
 
 demo: migrate
-	$(PY) manage.py load_demo
+	$(DEV) $(PY) manage.py load_demo
 
 run: system-packages demo
 	@echo "DealerCare on http://$(HOST):$(PORT)/ — log in as advisor@sh01 / dealercare-demo"
 	trap 'kill 0' EXIT; \
-	DEALERCARE_DEBUG=true $(PY) manage.py run_jobs & \
-	DEALERCARE_DEBUG=true $(PY) manage.py runserver --noreload $(HOST):$(PORT)
+	$(DEV) $(PY) manage.py run_jobs & \
+	$(DEV) $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 lint: venv
 	$(VENV)/bin/ruff format --check .
@@ -48,7 +51,7 @@ format: venv
 	$(VENV)/bin/ruff check --fix .
 
 test: system-packages venv lint messages
-	$(PY) manage.py makemigrations --check --dry-run -v0
+	$(DEV) $(PY) manage.py makemigrations --check --dry-run -v0
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest
 
 clean:

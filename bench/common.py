@@ -13,6 +13,17 @@ RESULTS_DIR = BENCH_DIR / "results"
 DEFAULT_DB = "postgresql://postgres@127.0.0.1:5432/dealercare_bench"
 PASSWORD = "dealercare-demo"  # the demo accounts' password (see load_demo)
 BRAND_CODE = "xt"
+# The bench database holds generated people only. Its keys are fixed (the ones the debug
+# fallback derives, so a database filled before the keys were required still reads); the
+# settings refuse to start without keys outside debug mode, and the bench measures the
+# production settings. Never use these keys for real data.
+BENCH_KEYS = {
+    "DEALERCARE_SECRET_KEY": "dev-only-insecure-key-change-me-in-production",
+    "DEALERCARE_FIELD_KEYS": "vGrLkrINKHON0sGa0QRG-PwX2E5DKBv5v2HBr18_oTY=",
+    "DEALERCARE_BLIND_INDEX_KEY": "e3RNDT8zdxV_xeIDKyiHS0okmiY40LclSzVlReDdxXQ=",
+}
+for _name, _value in BENCH_KEYS.items():
+    os.environ.setdefault(_name, _value)
 
 
 def database_url() -> str:

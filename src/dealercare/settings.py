@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -20,8 +21,22 @@ def env_bool(name: str, default: bool) -> bool:
 
 DEBUG = env_bool("DEALERCARE_DEBUG", False)
 DEMO_MODE = env_bool("DEALERCARE_DEMO", DEBUG)
-SECRET_KEY = os.environ.get(
-    "DEALERCARE_SECRET_KEY", "dev-only-insecure-key-change-me-in-production"
+
+# Outside debug mode the app refuses to start without its own keys: a key written in this
+# file is public, and the personal data it would encrypt is readable by anyone holding the
+# database or a backup.
+REQUIRED_KEYS = ("DEALERCARE_SECRET_KEY", "DEALERCARE_FIELD_KEYS", "DEALERCARE_BLIND_INDEX_KEY")
+_missing_keys = [name for name in REQUIRED_KEYS if not os.environ.get(name, "").strip()]
+if _missing_keys and not DEBUG:
+    raise ImproperlyConfigured(
+        f"DealerCare will not start without {', '.join(_missing_keys)}. Set each to its own "
+        'random key (base64 of 32 bytes: python3 -c "import base64, os; '
+        'print(base64.urlsafe_b64encode(os.urandom(32)).decode())"; '
+        "DEALERCARE_FIELD_KEYS takes a comma-separated ring), or set DEALERCARE_DEBUG=true "
+        "on a development machine."
+    )
+SECRET_KEY = (
+    os.environ.get("DEALERCARE_SECRET_KEY") or "dev-only-insecure-key-change-me-in-production"
 )
 ALLOWED_HOSTS = os.environ.get("DEALERCARE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(
     ","
@@ -40,6 +55,7 @@ INSTALLED_APPS = [
     "dealercare.core",
     "dealercare.customers",
     "dealercare.vehicles",
+    "dealercare.analytics",
 ]
 
 MIDDLEWARE = [
@@ -126,6 +142,15 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 SECURE_COOKIES = env_bool("DEALERCARE_SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
+# Served behind a proxy that ends TLS (nginx, a load balancer) and sets X-Forwarded-Proto:
+# every request is redirected to HTTPS and browsers are told to use nothing else.
+if env_bool("DEALERCARE_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -156,8 +181,8 @@ IMPORT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 # Personal-data protection (R-SEC-3). Keys are base64 32-byte values; the first encryption
 # key encrypts, every key in the ring decrypts, so keys can be rotated. The blind-index key
-# is separate so that a leaked index never helps decrypt. Development falls back to keys
-# derived from SECRET_KEY; production must set both variables.
+# is separate so that a leaked index never helps decrypt. Debug mode falls back to keys
+# derived from SECRET_KEY; elsewhere both variables are required (REQUIRED_KEYS).
 FIELD_ENCRYPTION_KEYS = [
     k for k in os.environ.get("DEALERCARE_FIELD_KEYS", "").split(",") if k.strip()
 ]

@@ -2,8 +2,9 @@ from datetime import date
 
 from ninja import Field, Query, Router, Schema, Status
 
-from dealercare.api import ERRORS
+from dealercare.core.api_errors import ERRORS
 from dealercare.core.http import api_no_store
+from dealercare.core.pagination import PAGE_SIZE, page_body, paginate
 from dealercare.core.schemas import PageNumber, PageSize, SearchText, text
 from dealercare.customers import selectors, services
 from dealercare.customers.schemas import (
@@ -38,16 +39,7 @@ class CustomerQuery(Schema):
     model: text(50) = ""
     service_due_before: date | None = None
     page: PageNumber = 1
-    size: PageSize = selectors.PAGE_SIZE
-
-
-def page_body(page) -> dict:
-    return {
-        "items": list(page.object_list),
-        "count": page.paginator.count,
-        "page": page.number,
-        "pages": page.paginator.num_pages,
-    }
+    size: PageSize = PAGE_SIZE
 
 
 def filters_from(query: CustomerQuery) -> selectors.CustomerFilters:
@@ -69,7 +61,7 @@ def url_filters(query: CustomerQuery) -> selectors.CustomerFilters:
 
 def _page(request, query: CustomerQuery, filters: selectors.CustomerFilters) -> dict:
     customers = selectors.customer_list(actor=request.user, filters=filters)
-    return page_body(selectors.paginate(customers, page=query.page, size=query.size))
+    return page_body(paginate(customers, page=query.page, size=query.size))
 
 
 @router.get("", response={200: CustomerPageOut, **ERRORS})
@@ -187,4 +179,4 @@ def consent_record(request, customer_id: int, payload: ConsentIn):
 def customer_timeline(request, customer_id: int, page: int = 1):
     customer = selectors.customer_get(actor=request.user, customer_id=customer_id)
     entries = selectors.customer_timeline(actor=request.user, customer=customer)
-    return page_body(selectors.paginate(entries, page=page))
+    return page_body(paginate(entries, page=page))

@@ -6,8 +6,8 @@ from django.http import HttpResponse, StreamingHttpResponse
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
-from dealercare.api import ERRORS
 from dealercare.core.access import get_for
+from dealercare.core.api_errors import ERRORS
 from dealercare.core.downloads import XLSX_TYPE, as_attachment
 from dealercare.core.http import api_no_store
 from dealercare.core.roles import Action

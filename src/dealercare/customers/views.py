@@ -8,11 +8,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from dealercare.core import selectors as core_selectors
 from dealercare.core.downloads import XLSX_TYPE, as_attachment
 from dealercare.core.forms import ConfirmForm
 from dealercare.core.http import no_store
 from dealercare.core.pages import bound, list_page, render_page, staff_page, submit
+from dealercare.core.pagination import paginate
 from dealercare.core.roles import Action, require
 from dealercare.customers import quality, selectors, services
 from dealercare.customers.forms import (
@@ -27,18 +27,19 @@ from dealercare.customers.forms import (
 from dealercare.customers.models import Channel, Customer
 from dealercare.customers.services import privacy
 from dealercare.customers.spreadsheets import neutralise_formula, personal_data_xlsx
+from dealercare.vehicles.selectors import vehicle_makes_and_models
 
 
 @staff_page("GET", "POST")
 @no_store
 def customer_list(request):
     def context_for(params) -> dict:
-        makes, models = core_selectors.vehicle_makes_and_models(actor=request.user)
-        tags = core_selectors.tag_names(actor=request.user)
+        makes, models = vehicle_makes_and_models(actor=request.user)
+        tags = selectors.tag_names(actor=request.user)
         form = CustomerFilterForm(params, tags=tags, makes=makes, models=models)
         customers = selectors.customer_list(actor=request.user, filters=form.filters())
         customers = customers.prefetch_related("vehicles")
-        return {"form": form, "page": selectors.paginate(customers, page=request.GET.get("page"))}
+        return {"form": form, "page": paginate(customers, page=request.GET.get("page"))}
 
     return list_page(
         request,
@@ -79,9 +80,7 @@ def customer_detail(request, pk):
         "consents": _consents(customer),
         "consent_form": ConsentForm(),
         "export_form": PrivacyExportForm(),
-        "timeline": selectors.paginate(
-            timeline.select_related("actor"), page=request.GET.get("page")
-        ),
+        "timeline": paginate(timeline.select_related("actor"), page=request.GET.get("page")),
     }
     return render_page(request, "customers/detail.html", "customers/_timeline.html", context)
 

@@ -2,12 +2,12 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from dealercare.core import selectors as core_selectors
 from dealercare.core.forms import ConfirmForm
 from dealercare.core.http import no_store
 from dealercare.core.pages import bound, list_page, staff_page, submit
+from dealercare.core.pagination import paginate
 from dealercare.core.roles import Action, require
-from dealercare.customers.selectors import paginate, refuse_personal_data_in_url
+from dealercare.customers.selectors import refuse_personal_data_in_url
 from dealercare.vehicles import selectors, services
 from dealercare.vehicles.forms import MileageForm, VehicleEditForm, VehicleFilterForm, VehicleForm
 
@@ -16,7 +16,7 @@ from dealercare.vehicles.forms import MileageForm, VehicleEditForm, VehicleFilte
 @no_store
 def vehicle_list(request):
     def context_for(params) -> dict:
-        makes, models = core_selectors.vehicle_makes_and_models(actor=request.user)
+        makes, models = selectors.vehicle_makes_and_models(actor=request.user)
         form = VehicleFilterForm(params, makes=makes, models=models)
         vehicles = selectors.vehicle_list(actor=request.user, filters=form.filters())
         return {"form": form, "page": paginate(vehicles, page=request.GET.get("page"))}
