@@ -3,10 +3,16 @@ partial (PATCH), and no write ever stores a mask as data — on PUT, PATCH and t
 
 import pytest
 
+from dealercare.core.errors import InvalidInput
 from dealercare.core.roles import Role
 from dealercare.customers.models import Customer
 from dealercare.customers.selectors import CustomerFilters, customer_list
-from dealercare.customers.services import RelatedPersonInput, related_person_add
+from dealercare.customers.services import (
+    CustomerInput,
+    RelatedPersonInput,
+    customer_clean,
+    related_person_add,
+)
 from tests.customers.test_privacy import PERSON
 from tests.factories import new_customer, new_vehicle
 
@@ -87,6 +93,14 @@ def test_a_new_customer_with_a_masked_value_is_refused(advisor_api):
     )
     assert answer.status_code == 422 and answer.json()["code"] == "masked_value"
     assert not Customer.objects.filter(name="王芳").exists()
+
+
+def test_no_path_through_the_cleaning_takes_a_mask():
+    """Create, update and import all clean through customer_clean."""
+    data = CustomerInput(name="王芳", phone="13700002222", address="甘肃省浩市徐****")
+    with pytest.raises(InvalidInput) as refused:
+        customer_clean(data)
+    assert refused.value.code == "masked_value" and list(refused.value.fields) == ["address"]
 
 
 def test_patch_of_a_new_mobile_is_stored_and_found(cast, advisor_api, person):

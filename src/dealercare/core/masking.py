@@ -70,6 +70,8 @@ def unmasked(
         if not isinstance(value, str):
             continue
         stored = getattr(current, name, "") if current is not None else ""
+        if value == stored:
+            continue
         if stored and value == mask(stored):
             resolved[name] = stored
         elif _MASK_RUN in value:

@@ -1,6 +1,5 @@
 """Every write to vehicles: one function per business action, one transaction each."""
 
-from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
@@ -74,9 +73,14 @@ def _check_year(value: int | None) -> int | None:
     return value
 
 
-def vehicle_clean(data: VehicleInput, *, unchanged: Collection[str] = ()) -> dict:
+def vehicle_clean(data: VehicleInput, *, current: Vehicle | None = None) -> dict:
     """Validate every field and return the cleaned values; refuse with all errors at once.
-    Fields named in ``unchanged`` hold the stored value and are kept as they are."""
+    On an update (``current`` is the stored record) a field left as stored is kept as it is."""
+    unchanged = set()
+    if current is not None:
+        unchanged = {
+            name for name in VEHICLE_FIELDS if getattr(data, name) == getattr(current, name)
+        }
     errors = FieldErrors()
     clean: dict = {}
     checks = {
@@ -265,11 +269,9 @@ def vehicle_update(*, actor, vehicle: Vehicle, changes: dict, version: int) -> V
     field keeps its stored value."""
     require(actor, Action.VEHICLE_UPDATE)
     vehicle = _lock_current(vehicle, version)
-    current = _values(vehicle)
-    sent = current | changes
-    unchanged = {name for name, value in current.items() if sent[name] == value}
-    clean = vehicle_clean(VehicleInput(**sent), unchanged=unchanged)
-    owner = _owner(actor, sent["owner_id"])
+    data = VehicleInput(**_values(vehicle) | changes)
+    clean = vehicle_clean(data, current=vehicle)
+    owner = _owner(actor, data.owner_id)
     clash = Vehicle.objects.filter(dealer_id=vehicle.dealer_id, vin=clean["vin"]).exclude(
         pk=vehicle.pk
     )

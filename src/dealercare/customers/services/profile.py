@@ -1,6 +1,5 @@
 """Every write to the customer archive: one function per business action, one transaction."""
 
-from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
@@ -39,6 +38,7 @@ AUDIT_MASKS = {
     "birthday": lambda v: "****-**-**" if v else "",
     "notes": lambda v: "…" if v else "",
 }
+PERSONAL_MASKS = {name: AUDIT_MASKS[name] for name in PERSONAL_FIELDS}
 PROFILE_FIELDS = (
     "kind",
     "name",
@@ -81,10 +81,18 @@ class CustomerInput:
     referrer_id: int | None = None
 
 
-def customer_clean(data: CustomerInput, *, unchanged: Collection[str] = ()) -> dict:
+def customer_clean(data: CustomerInput, *, current: Customer | None = None) -> dict:
     """Validate every field and return the cleaned values; refuse with all errors at once.
-    Fields named in ``unchanged`` hold the stored value and are kept as they are, so that a
-    change to one field is not refused for another that an older rule let in."""
+
+    No personal value is taken in its mask form (``core.masking.unmasked``): on an update
+    (``current`` is the stored record) the mask of the stored value keeps it, any other is
+    refused. A field left as stored is kept as it is, so that a change to one field is not
+    refused for another that an older rule let in."""
+    values = unmasked(asdict(data), current=current, masks=PERSONAL_MASKS)
+    data = CustomerInput(**values)
+    unchanged = set()
+    if current is not None:
+        unchanged = {name for name in PROFILE_FIELDS if values[name] == getattr(current, name)}
     errors = FieldErrors()
     clean: dict = {}
     checks = {
@@ -115,9 +123,6 @@ def customer_clean(data: CustomerInput, *, unchanged: Collection[str] = ()) -> d
         clean["tags"] = sorted({clean_text(t, max_length=30) for t in data.tags} - {""})
     errors.raise_if_any()
     return clean
-
-
-PERSONAL_MASKS = {name: AUDIT_MASKS[name] for name in PERSONAL_FIELDS}
 
 
 def customer_values(customer: Customer) -> dict:
@@ -197,7 +202,6 @@ class DuplicateCustomer(Conflict):
 @transaction.atomic
 def customer_create(*, actor, data: CustomerInput, allow_duplicate: bool = False) -> Customer:
     require(actor, Action.CUSTOMER_CREATE)
-    data = CustomerInput(**unmasked(asdict(data), current=None, masks=PERSONAL_MASKS))
     clean = customer_clean(data)
     duplicates = customer_duplicates(dealer_id=actor.dealer_id, clean=clean)
     if duplicates and not allow_duplicate:
@@ -260,11 +264,8 @@ def customer_update(*, actor, customer: Customer, changes: dict, version: int) -
     field keeps its stored value. A personal value sent back masked keeps the stored one."""
     require(actor, Action.CUSTOMER_UPDATE)
     customer = customer_lock_current(customer, version)
-    current = customer_values(customer)
-    sent = current | unmasked(changes, current=customer, masks=PERSONAL_MASKS)
-    unchanged = {name for name, value in current.items() if sent[name] == value}
-    data = CustomerInput(**sent)
-    clean = customer_clean(data, unchanged=unchanged)
+    data = CustomerInput(**customer_values(customer) | changes)
+    clean = customer_clean(data, current=customer)
     duplicates = customer_duplicates(dealer_id=actor.dealer_id, clean=clean, exclude_id=customer.pk)
     if duplicates:
         raise DuplicateCustomer(duplicates)
