@@ -118,17 +118,15 @@ class ApiClient:
 
 
 @pytest.fixture
-def api_as():
-    return ApiClient
-
-
-@pytest.fixture
 def client_as():
-    """A browser session logged in as ``user``, for the pages."""
-
     def login(user) -> Client:
         client = Client()
         client.force_login(user)
         return client
 
     return login
+
+
+@pytest.fixture
+def api_as():
+    return ApiClient

@@ -4,12 +4,16 @@ import secrets
 from datetime import timedelta
 
 from django.contrib.auth import authenticate
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dealercare.core.errors import DomainError
-from dealercare.core.models import ApiToken, Dealer, User
+from dealercare.core.audit import AuditEvent, audit_record
+from dealercare.core.errors import DomainError, NotFound
+from dealercare.core.models import ApiToken, Dealer, JobState, User
+from dealercare.core.roles import Action, require
+from dealercare.core.runner import job_dispatch, job_state_sync
+from dealercare.core.scheduling import registered_jobs
 
 TOKEN_LIFETIME = timedelta(hours=12)
 
@@ -99,3 +103,18 @@ def api_token_user(raw: str) -> User | None:
         dealer = Dealer.from_db(connection.alias, dealer_fields, row[split:])
     User.dealer.field.set_cached_value(user, dealer)
     return user
+
+
+def job_run_request(*, actor, name: str) -> JobState:
+    """Ask for a run of the job now, outside its schedule; the next runner turn takes it."""
+    require(actor, Action.JOB_RUN)
+    job = registered_jobs().get(name)
+    if job is None:
+        raise NotFound()
+    with transaction.atomic():
+        state = job_state_sync(job)
+        JobState.objects.filter(pk=state.pk).update(requested_at=timezone.now())
+        event = AuditEvent(action="job.run_now", object_type="job", object_id=state.pk, label=name)
+        audit_record(actor=actor, dealer=actor.dealer, event=event)
+        transaction.on_commit(lambda: job_dispatch(name))
+    return state

@@ -5,9 +5,11 @@ from datetime import timedelta
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from dealercare.core.errors import BusinessRuleViolation
 from dealercare.core.models import AuditEntry, Dealer
+from dealercare.core.scheduling import daily, periodic
 from dealercare.customers.models import Customer
 from dealercare.customers.services.privacy import customer_erase
 from dealercare.vehicles.models import MileageReading, Vehicle
@@ -35,6 +37,11 @@ def retention_candidates(dealer: Dealer, cutoff) -> QuerySet:
     )
 
 
+@periodic(
+    daily("02:00"),
+    lease=timedelta(hours=2),
+    title=_("Anonymise customers past the retention period"),
+)
 def customers_retention_anonymise() -> int:
     """Anonymise customers inactive for longer than their dealer keeps data (default 5
     years). Erased customers are no longer candidates, so a second run does nothing."""
