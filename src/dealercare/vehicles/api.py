@@ -21,7 +21,11 @@ router = Router(tags=["vehicles"])
 
 
 class VehicleQuery(Schema):
-    q: SearchText = Field("", description="Plate, VIN or its last 6, owner's name or mobile")
+    q: SearchText = Field(
+        "",
+        description="Plate, VIN or its last 6; the owner's mobile, ID number or name for a "
+        "role with customer access (mobile and ID number only by POST /vehicles/search)",
+    )
     make: text(50) = ""
     model: text(50) = ""
     service_due_before: date | None = None
