@@ -92,7 +92,7 @@ def write_every_kind_of_entry(cast):
     gone = customer_create(actor=manager, data=CustomerInput(name="王芳", phone="13512345678"))
     customer_delete(actor=manager, customer=gone)
     leaving = customer_create(actor=manager, data=CustomerInput(name="陈静", phone="13412345678"))
-    customer_erase(actor=manager, customer=leaving, confirmed=True)
+    customer_erase(actor=manager, customer=leaving, confirm_name="陈静")
     upload = SimpleUploadedFile("customers.csv", IMPORT_CSV.encode())
     customer_import(actor=manager, upload=upload, file_name=upload.name)
     customer_export(actor=manager, filters=CustomerFilters(q="138", grade="A"), file_format="csv")

@@ -126,7 +126,7 @@ def test_erasure_leaves_no_fragment_in_the_database_or_any_answer(cast, client_a
     before = responses_about(client, api, cast.dealer_a, person)
     assert found(["138****5678", "********002X", "甘肃省浩市徐", "g***@", "龚"], before)
 
-    erased = api.post(f"/customers/{person.pk}/erase", {"confirm": True})
+    erased = api.post(f"/customers/{person.pk}/erase", {"confirm_name": "龚俐"})
     assert erased.status_code == 200, erased.json()
 
     assert found(FRAGMENTS, database_dump()) == []

@@ -17,6 +17,7 @@ class CustomerEvent(models.TextChoices):
     CONSENT = "consent.record", _("recorded marketing consent")
     RELATED_ADD = "customer.related_add", _("added a related person")
     RELATED_REMOVE = "customer.related_remove", _("removed a related person")
+    RELATED_UPDATE = "customer.related_update", _("changed a related person")
     ERASE = "customer.erase", _("erased the customer's personal data")
     DATA_EXPORT = "customer.data_export", _("exported the customer's personal data")
     EXPORT = "customer.export", _("exported the customer list")

@@ -9,10 +9,11 @@ from ninja.files import UploadedFile
 from dealercare.core.access import get_for
 from dealercare.core.api_errors import ERRORS
 from dealercare.core.downloads import XLSX_TYPE, as_attachment
+from dealercare.core.http import api_no_store
 from dealercare.core.roles import Action
 from dealercare.core.schemas import file_response
 from dealercare.customers import imports
-from dealercare.customers.api import CustomerQuery, filters_from
+from dealercare.customers.api import CustomerQuery, url_filters
 from dealercare.customers.models import ImportBatch
 from dealercare.customers.schemas import ImportOut
 from dealercare.customers.spreadsheets import csv_stream, xlsx_stream
@@ -64,9 +65,10 @@ export_router = Router(tags=["customers"])
     response=ERRORS,
     openapi_extra=file_response("text/csv", XLSX_TYPE, description="The customers, streamed"),
 )
+@api_no_store
 def customer_export(request, query: Query[CustomerQuery], format: Literal["xlsx", "csv"] = "xlsx"):
     """The customer list (same filters) as XLSX or CSV, streamed, in the import's columns."""
-    return export_response(request.user, filters_from(query), format)
+    return export_response(request.user, url_filters(query), format)
 
 
 def export_response(actor, filters, file_format: str):
