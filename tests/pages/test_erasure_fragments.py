@@ -59,7 +59,7 @@ def person(cast):
     customer = customer_update(
         actor=manager,
         customer=customer,
-        data=CustomerInput(**PERSON | {"address": "甘肃省浩市徐家湾路2号", "tags": ["茶"]}),
+        changes={"address": "甘肃省浩市徐家湾路2号", "tags": ["茶"]},
         version=customer.version,
     )
     twin = customer_create(
