@@ -27,6 +27,7 @@ class PeriodicJob:
 SCHEDULE = [
     PeriodicJob("dealercare.core.jobs.expired_tokens_purge", every_seconds=3600),
     PeriodicJob("dealercare.customers.jobs.customers_retention_anonymise", every_seconds=86400),
+    PeriodicJob("dealercare.customers.jobs.imports_run_queued", every_seconds=60),
 ]
 
 

@@ -11,7 +11,7 @@ from dealercare.core.access import get_for
 from dealercare.core.downloads import XLSX_TYPE, as_attachment
 from dealercare.core.roles import Action
 from dealercare.core.schemas import file_response
-from dealercare.customers import imports
+from dealercare.customers import exports, imports
 from dealercare.customers.api import CustomerQuery, filters_from
 from dealercare.customers.models import ImportBatch
 from dealercare.customers.schemas import ImportOut
@@ -20,12 +20,18 @@ from dealercare.customers.spreadsheets import csv_stream, xlsx_stream
 router = Router(tags=["imports"])
 
 
-@router.post("", response={201: ImportOut, 200: ImportOut, **ERRORS})
+ANSWERS = {ImportBatch.Status.IMPORTED: 201, ImportBatch.Status.QUEUED: 202}
+
+
+@router.post("", response={201: ImportOut, 202: ImportOut, 200: ImportOut, **ERRORS})
 def import_create(request, file: File[UploadedFile]):
     """Import customers and vehicles from CSV or XLSX. All rows or none: a rejected file
-    answers 200 with status "rejected" and the row-by-row errors."""
-    batch = imports.customer_import(actor=request.user, upload=file, file_name=file.name or "")
-    return Status(201 if batch.status == ImportBatch.Status.IMPORTED else 200, batch)
+    answers 200 with status "rejected" and the row-by-row errors. A large file is queued
+    (202): read `imports/{id}` for its progress until it is imported or rejected."""
+    batch = imports.customer_import_submit(
+        actor=request.user, upload=file, file_name=file.name or ""
+    )
+    return Status(ANSWERS.get(batch.status, 200), batch)
 
 
 @router.get("/{batch_id}", response={200: ImportOut, **ERRORS})
@@ -71,7 +77,7 @@ def customer_export(request, query: Query[CustomerQuery], format: Literal["xlsx"
 
 def export_response(actor, filters, file_format: str):
     file_format = "csv" if file_format == "csv" else "xlsx"
-    rows = imports.customer_export(actor=actor, filters=filters, file_format=file_format)
+    rows = exports.customer_export(actor=actor, filters=filters, file_format=file_format)
     if file_format == "csv":
         response = StreamingHttpResponse(csv_stream(rows), content_type="text/csv; charset=utf-8")
     else:

@@ -8,11 +8,14 @@ from django.utils import timezone
 
 from dealercare.core.errors import BusinessRuleViolation
 from dealercare.core.models import AuditEntry, Dealer
+from dealercare.customers.imports import imports_run_queued
 from dealercare.customers.models import Customer
 from dealercare.customers.services.privacy import customer_erase
 from dealercare.vehicles.models import MileageReading, Vehicle
 
 log = logging.getLogger(__name__)
+
+__all__ = ["customers_retention_anonymise", "imports_run_queued", "retention_candidates"]
 
 
 def retention_candidates(dealer: Dealer, cutoff) -> QuerySet:

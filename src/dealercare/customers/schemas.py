@@ -170,6 +170,7 @@ class ImportOut(Schema):
     file_name: str
     status: str
     total_rows: int
+    rows_checked: int = Field(..., description="Progress while queued or running")
     customers_created: int
     vehicles_created: int
     errors: list[ImportErrorOut]
@@ -177,3 +178,5 @@ class ImportOut(Schema):
         ..., description="Rows imported with a remark, e.g. folded into an earlier row"
     )
     created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
