@@ -8,13 +8,20 @@ from django.db.models import Exists, F, Func, JSONField, OuterRef, Q, QuerySet
 from django.db.models.functions import Right
 from django.db.models.lookups import Exact
 
-from dealercare.core.access import get_for
+from dealercare.core.access import get_for, scope_to_dealer
 from dealercare.core.crypto import id_number_index, phone_index
 from dealercare.core.errors import NotFound
 from dealercare.core.models import AuditEntry
 from dealercare.core.roles import Action, require
 from dealercare.core.validators import normalize_plate, normalize_vin
-from dealercare.customers.models import Channel, ConsentRecord, Customer, RelatedPerson, Tag
+from dealercare.customers.models import (
+    Channel,
+    ConsentRecord,
+    Customer,
+    ImportBatch,
+    RelatedPerson,
+    Tag,
+)
 from dealercare.vehicles.models import Vehicle
 
 MOBILE_QUERY = re.compile(r"^(\+?86|0086)?1\d{10}$")
@@ -228,3 +235,15 @@ def related_person_get(*, customer: Customer, person_id: int) -> RelatedPerson:
     if person is None:
         raise NotFound()
     return person
+
+
+def import_batch_list(*, actor, limit: int = 20) -> list[ImportBatch]:
+    """The dealer's latest imports, without their files and reports."""
+    require(actor, Action.CUSTOMER_IMPORT)
+    batches = scope_to_dealer(actor, ImportBatch.objects.defer("content", "errors", "notices"))
+    return list(batches.order_by("-pk")[:limit])
+
+
+def import_batch_get(*, actor, batch_id) -> ImportBatch:
+    batches = ImportBatch.objects.defer("content")
+    return get_for(actor, batches, batch_id, action=Action.CUSTOMER_IMPORT)

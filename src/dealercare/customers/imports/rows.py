@@ -1,36 +1,25 @@
-"""Import and export of customers with their vehicles (R-CUS-5).
+"""An import file's rows into the archive: each row cleaned by the forms' rules, rows of
+one mobile folded into one customer (and reported), duplicates refused, then written in
+bulk."""
 
-An import is all-or-nothing per file: every row is checked by the same rules as the
-forms (``customer_clean``, ``vehicle_clean``); one bad row and nothing is written, and the
-batch keeps a row-by-row report to download.
-"""
-
-import io
-import logging
 import math
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
-from django.conf import settings
-from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dealercare.core.audit import AuditEvent, audit_record, audit_record_many
+from dealercare.core.audit import AuditEvent, audit_record_many
 from dealercare.core.crypto import id_number_index
 from dealercare.core.errors import DomainError
 from dealercare.core.masking import mask_name
-from dealercare.core.roles import Action, require
-from dealercare.customers.models import Customer, ImportBatch, Tag
+from dealercare.customers.models import Customer, Tag
 from dealercare.customers.services import CustomerInput, apply_profile, customer_clean, phone_index
-from dealercare.customers.spreadsheets import SheetRow, read_rows
+from dealercare.customers.spreadsheets import SheetRow
 from dealercare.vehicles.models import MileageReading, Ownership, Vehicle
 from dealercare.vehicles.services import VEHICLE_FIELDS, VehicleInput, vehicle_clean
-
-log = logging.getLogger(__name__)
 
 BATCH_ROWS = 1000
 MAX_REPORTED_ERRORS = 5000
@@ -129,7 +118,7 @@ class ImportRun:
 
     def check_time(self) -> None:
         if time.monotonic() > self.deadline:
-            raise _TimeLimit
+            raise TimeLimitReached
 
     def reject(self, number: int, fields: dict[str, list[str]]) -> None:
         _report(self.errors, number, fields)
@@ -311,15 +300,15 @@ def _import_event(customer: Customer) -> AuditEvent:
     )
 
 
-class _ImportFailed(Exception):
+class ImportFailed(Exception):
     pass
 
 
-class _TimeLimit(Exception):
+class TimeLimitReached(Exception):
     pass
 
 
-def _batches(rows: Iterator[SheetRow], run: ImportRun) -> Iterator[list[CleanRow]]:
+def clean_batches(rows: Iterator[SheetRow], run: ImportRun) -> Iterator[list[CleanRow]]:
     batch: list[CleanRow] = []
     for row in rows:
         run.total_rows += 1
@@ -334,167 +323,3 @@ def _batches(rows: Iterator[SheetRow], run: ImportRun) -> Iterator[list[CleanRow
     if batch:
         run.check_time()
         yield batch
-
-
-def customer_import(*, actor, upload, file_name: str) -> ImportBatch:
-    """Import a CSV/XLSX file of customers and vehicles inside the request: all rows, or
-    none. Returns the finished batch."""
-    batch = customer_import_queue(actor=actor, upload=upload, file_name=file_name)
-    import_batch_run(batch_id=batch.pk)
-    batch.refresh_from_db()
-    return batch
-
-
-def customer_import_submit(*, actor, upload, file_name: str) -> ImportBatch:
-    """A small file is imported at once; a large one is queued as a job (started after
-    commit, or by the every-minute job) so that no request holds a worker for minutes."""
-    if upload.size <= settings.IMPORT_INLINE_MAX_BYTES:
-        return customer_import(actor=actor, upload=upload, file_name=file_name)
-    batch = customer_import_queue(actor=actor, upload=upload, file_name=file_name)
-    transaction.on_commit(kick_import_jobs)
-    return batch
-
-
-@transaction.atomic
-def customer_import_queue(*, actor, upload, file_name: str) -> ImportBatch:
-    """Keep the uploaded file with a queued batch; a file past the size limit is refused
-    without being read."""
-    require(actor, Action.CUSTOMER_IMPORT)
-    batch = ImportBatch(dealer_id=actor.dealer_id, created_by=actor, file_name=file_name[:200])
-    if upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
-        limit = settings.IMPORT_MAX_UPLOAD_BYTES // (1024 * 1024)
-        message = _("The file is larger than %(mb)s MB.") % {"mb": limit}
-        batch.status = ImportBatch.Status.REJECTED
-        batch.errors = [{"row": 0, "field": "file", "message": str(message)}]
-        batch.finished_at = timezone.now()
-        batch.save()
-        _audit_batch(batch)
-    else:
-        batch.content = upload.read()
-        batch.save()
-    return batch
-
-
-def kick_import_jobs() -> None:
-    """Start the queued imports now rather than at the job runner's next minute."""
-    if settings.CELERY_BROKER_URL:
-        from dealercare.celery import run_job
-
-        run_job.delay("dealercare.customers.jobs.imports_run_queued")
-    else:
-        threading.Thread(target=_run_queued_and_close, daemon=True).start()
-
-
-def _run_queued_and_close() -> None:
-    try:
-        imports_run_queued()
-    finally:
-        connection.close()
-
-
-def imports_run_queued() -> int:
-    """Run every queued import, oldest first; an import still "running" long after its
-    time limit lost its process and is marked failed. Returns the imports run."""
-    limit = timedelta(seconds=settings.IMPORT_TIME_LIMIT_SECONDS)
-    lost = ImportBatch.objects.filter(
-        status=ImportBatch.Status.RUNNING, started_at__lt=timezone.now() - 2 * limit
-    )
-    for batch in lost:
-        _finish(batch, ImportRun(actor=batch.created_by), ImportBatch.Status.FAILED, _LOST)
-    queued = ImportBatch.objects.filter(status=ImportBatch.Status.QUEUED).order_by("pk")
-    return sum(
-        import_batch_run(batch_id=pk) is not None for pk in queued.values_list("pk", flat=True)
-    )
-
-
-_LOST = _("The import stopped before it finished. Upload the file again.")
-_TOO_SLOW = _(
-    "The import took longer than %(minutes)s minutes and was stopped; nothing was imported."
-)
-
-
-def import_batch_run(*, batch_id: int) -> ImportBatch | None:
-    """Run one queued import, unless another runner claimed it first (a conditional
-    UPDATE: two runners never import one file twice). First every row is checked, with
-    the progress saved as it goes; then, if no row was refused, all are written in one
-    transaction."""
-    claimed = ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.QUEUED).update(
-        status=ImportBatch.Status.RUNNING, started_at=timezone.now()
-    )
-    if not claimed:
-        return None
-    batch = ImportBatch.objects.select_related("created_by__dealer").get(pk=batch_id)
-    run = ImportRun(
-        actor=batch.created_by,
-        deadline=time.monotonic() + settings.IMPORT_TIME_LIMIT_SECONDS,
-    )
-    try:
-        _check_rows(batch, run)
-        if not run.errors:
-            _write_rows(batch, run)
-    except _TimeLimit:
-        minutes = settings.IMPORT_TIME_LIMIT_SECONDS // 60
-        return _finish(batch, run, ImportBatch.Status.FAILED, _TOO_SLOW % {"minutes": minutes})
-    except Exception:
-        log.exception("import %s failed", batch_id)
-        return _finish(batch, run, ImportBatch.Status.FAILED, _LOST)
-    if not run.total_rows and not run.errors:
-        run.reject(0, {"file": [_("The file has no data rows.")]})
-    status = ImportBatch.Status.REJECTED if run.errors else ImportBatch.Status.IMPORTED
-    return _finish(batch, run, status)
-
-
-def _rows(batch: ImportBatch) -> Iterator[SheetRow]:
-    return read_rows(io.BytesIO(bytes(batch.content)), batch.file_name)
-
-
-def _check_rows(batch: ImportBatch, run: ImportRun) -> None:
-    try:
-        for _rows_checked in _batches(_rows(batch), run):
-            ImportBatch.objects.filter(pk=batch.pk).update(rows_checked=run.total_rows)
-    except DomainError as exc:
-        run.reject(0, exc.fields or {"file": [str(exc.message)]})
-
-
-def _write_rows(batch: ImportBatch, run: ImportRun) -> None:
-    run.total_rows = 0
-    try:
-        with transaction.atomic():
-            for rows in _batches(_rows(batch), run):
-                run.write_batch(rows)
-            if run.errors:
-                raise _ImportFailed
-    except _ImportFailed:
-        run.customers_created = run.vehicles_created = 0
-
-
-@transaction.atomic
-def _finish(batch: ImportBatch, run: ImportRun, status: str, failure=None) -> ImportBatch:
-    if failure is not None:
-        run.reject(0, {"file": [failure]})
-    batch.status = status
-    batch.total_rows = run.total_rows
-    batch.rows_checked = max(batch.rows_checked, run.total_rows)
-    batch.customers_created = run.customers_created
-    batch.vehicles_created = run.vehicles_created
-    batch.errors = run.errors
-    batch.notices = run.notices
-    batch.content = b""  # the file holds personal data: not kept once imported
-    batch.finished_at = timezone.now()
-    batch.save()
-    _audit_batch(batch)
-    return batch
-
-
-def _audit_batch(batch: ImportBatch) -> None:
-    audit_record(
-        actor=batch.created_by,
-        dealer=batch.created_by.dealer,
-        event=AuditEvent(
-            action="import.run",
-            object_type="import",
-            object_id=batch.pk,
-            label=batch.file_name,
-            changes={"status": [None, batch.status], "rows": [None, batch.total_rows]},
-        ),
-    )
