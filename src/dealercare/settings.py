@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "dealercare.core",
     "dealercare.customers",
     "dealercare.vehicles",
+    "dealercare.analytics",
 ]
 
 MIDDLEWARE = [

@@ -10,4 +10,5 @@ urlpatterns = [
     path("customers/", include("dealercare.customers.urls")),
     path("vehicles/", include("dealercare.vehicles.urls")),
     path("", include("dealercare.core.urls")),
+    path("", include("dealercare.analytics.urls")),
 ]

@@ -2,12 +2,12 @@
 whatever the page size (the bearer-token lookup included).
 
 The numbers are exact: a first page that is not full is the whole result, so its COUNT is
-skipped (selectors.ListPaginator) and such a call runs one query less."""
+skipped (core.pagination.ListPaginator) and such a call runs one query less."""
 
 import pytest
 
+from dealercare.core.pagination import PAGE_SIZE
 from dealercare.core.roles import Role
-from dealercare.customers.selectors import PAGE_SIZE
 from tests.conftest import ApiClient
 from tests.perf.conftest import search_terms
 

@@ -1,18 +1,11 @@
 """Small reads shared by the staff pages, scoped to the acting staff member's dealer."""
 
-from datetime import timedelta
-
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from dealercare.core.access import scope_to_dealer
-from dealercare.core.models import AuditEntry, Dealer
-from dealercare.core.roles import Action, allows, require
-from dealercare.customers.models import Customer, Grade, Tag
-from dealercare.vehicles.models import Vehicle
-
-DUE_SOON_DAYS = 30
+from dealercare.core.models import AuditEntry
+from dealercare.core.roles import Action, require
 
 
 def audit_list(*, actor) -> QuerySet:
@@ -20,55 +13,8 @@ def audit_list(*, actor) -> QuerySet:
     return scope_to_dealer(actor, AuditEntry.objects.select_related("actor")).order_by("-id")
 
 
-def tag_names(*, actor) -> list[str]:
-    return list(scope_to_dealer(actor, Tag.objects.order_by("name")).values_list("name", flat=True))
-
-
-def vehicle_makes_and_models(*, actor) -> tuple[list[str], list[str]]:
-    pairs = scope_to_dealer(actor, Vehicle.objects.all()).values_list("make", "model_name")
-    pairs = set(pairs.distinct())
-    return sorted({make for make, _m in pairs}), sorted({model for _m, model in pairs})
-
-
-def due_soon_date():
-    return timezone.localdate() + timedelta(days=DUE_SOON_DAYS)
-
-
-def dashboard_counts(*, actor) -> dict[str, int]:
-    """The few numbers on the home page, each only for a role that may see the records."""
-    counts = {}
-    if allows(actor, Action.CUSTOMER_VIEW):
-        customers = Customer.objects.filter(merged_into=None)
-        counts["customers"] = scope_to_dealer(actor, customers).count()
-    if allows(actor, Action.VEHICLE_VIEW):
-        vehicles = scope_to_dealer(actor, Vehicle.objects.all())
-        soon = due_soon_date()
-        counts["vehicles"] = vehicles.count()
-        counts["service_due"] = vehicles.filter(next_maintenance_due__lte=soon).count()
-        counts["inspection_due"] = vehicles.filter(inspection_due__lte=soon).count()
-        counts["insurance_due"] = vehicles.filter(insurance_expiry__lte=soon).count()
-    return counts
-
-
-def brand_dealer_summary(*, actor) -> list[dict]:
-    """Per dealer of the actor's brand: counts only, never a person (R-SEC-1, R-ANA-3)."""
-    require(actor, Action.BRAND_AGGREGATES)
-    dealers = Dealer.objects.filter(brand_id=actor.brand_id).order_by("code")
-    customers = Customer.objects.filter(dealer=OuterRef("pk"), merged_into=None, erased_at=None)
-    vehicles = Vehicle.objects.filter(dealer=OuterRef("pk"))
-    grade_counts = {
-        f"grade_{grade.lower()}": _count(customers.filter(grade=grade)) for grade in Grade.values
-    }
-    return list(
-        dealers.annotate(
-            customers=_count(customers),
-            vehicles=_count(vehicles),
-            service_due=_count(vehicles.filter(next_maintenance_due__lte=due_soon_date())),
-            **grade_counts,
-        ).values("code", "name", "city", "customers", "vehicles", "service_due", *grade_counts)
-    )
-
-
-def _count(queryset: QuerySet) -> Subquery:
+def count_per_dealer(queryset: QuerySet) -> Subquery:
+    """The rows of ``queryset`` (filtered on ``dealer=OuterRef("pk")``) counted, as a
+    column to annotate dealers with; 0 where a dealer has none."""
     counted = queryset.order_by().values("dealer").annotate(n=Count("*")).values("n")
     return Coalesce(Subquery(counted), 0)

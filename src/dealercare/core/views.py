@@ -3,10 +3,10 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 
 from dealercare.core import selectors
-from dealercare.core.management.commands.load_demo import DEMO_DEALERS, DEMO_PASSWORD
+from dealercare.core.demo_accounts import DEMO_DEALERS, DEMO_PASSWORD
 from dealercare.core.pages import staff_page
+from dealercare.core.pagination import paginate
 from dealercare.core.roles import Role
-from dealercare.customers.selectors import paginate
 
 
 class LoginView(auth_views.LoginView):
@@ -20,13 +20,6 @@ class LoginView(auth_views.LoginView):
             context["demo_dealers"] = [code for code, _name, _city in DEMO_DEALERS]
             context["demo_roles"] = [r for r in Role if r != Role.OEM_ANALYST]
         return context
-
-
-@staff_page("GET")
-def home(request):
-    counts = selectors.dashboard_counts(actor=request.user)
-    context = {"counts": counts, "due_soon": selectors.due_soon_date()}
-    return render(request, "core/home.html", context)
 
 
 @staff_page("GET")

@@ -2,7 +2,8 @@ from datetime import date
 
 from ninja import Field, Query, Router, Schema, Status
 
-from dealercare.api import ERRORS
+from dealercare.core.api_errors import ERRORS
+from dealercare.core.pagination import PAGE_SIZE, page_body, paginate
 from dealercare.core.schemas import PageNumber, PageSize, SearchText, text
 from dealercare.customers import selectors, services
 from dealercare.customers.schemas import (
@@ -35,16 +36,7 @@ class CustomerQuery(Schema):
     model: text(50) = ""
     service_due_before: date | None = None
     page: PageNumber = 1
-    size: PageSize = selectors.PAGE_SIZE
-
-
-def page_body(page) -> dict:
-    return {
-        "items": list(page.object_list),
-        "count": page.paginator.count,
-        "page": page.number,
-        "pages": page.paginator.num_pages,
-    }
+    size: PageSize = PAGE_SIZE
 
 
 def filters_from(query: CustomerQuery) -> selectors.CustomerFilters:
@@ -62,7 +54,7 @@ def filters_from(query: CustomerQuery) -> selectors.CustomerFilters:
 def customer_list(request, query: Query[CustomerQuery]):
     filters = filters_from(query)
     customers = selectors.customer_list(actor=request.user, filters=filters)
-    return page_body(selectors.paginate(customers, page=query.page, size=query.size))
+    return page_body(paginate(customers, page=query.page, size=query.size))
 
 
 @router.post("", response={201: CustomerOut, **ERRORS})
@@ -141,4 +133,4 @@ def consent_record(request, customer_id: int, payload: ConsentIn):
 def customer_timeline(request, customer_id: int, page: int = 1):
     customer = selectors.customer_get(actor=request.user, customer_id=customer_id)
     entries = selectors.customer_timeline(actor=request.user, customer=customer)
-    return page_body(selectors.paginate(entries, page=page))
+    return page_body(paginate(entries, page=page))

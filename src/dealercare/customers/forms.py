@@ -5,11 +5,11 @@ import dataclasses
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dealercare.core.forms import DATE, ListFilterForm
 from dealercare.customers.models import Channel, ConsentRecord, Customer, Grade
 from dealercare.customers.selectors import CustomerFilters
 from dealercare.customers.services import PERSONAL_FIELDS, CustomerInput
 from dealercare.customers.services.privacy import ExportReason
-from dealercare.vehicles.forms import DATE, VehicleFilterForm
 
 
 def _label(name: str):
@@ -20,7 +20,7 @@ def _blank(label):
     return [("", label)]
 
 
-class CustomerFilterForm(VehicleFilterForm):
+class CustomerFilterForm(ListFilterForm):
     filters_class = CustomerFilters
 
     grade = forms.ChoiceField(required=False, choices=_blank(_("All grades")) + Grade.choices)

@@ -3,7 +3,7 @@ from typing import Literal
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
-from dealercare.api import ERRORS
+from dealercare.core.api_errors import ERRORS
 from dealercare.core.downloads import XLSX_TYPE
 from dealercare.core.schemas import file_response, text
 from dealercare.customers import exports, imports, selectors

@@ -105,7 +105,7 @@ class Customer(TenantModel):
         # off the primary key: walking it backwards "until 20 rows of this dealer turn up"
         # looks cheap to the planner but reads most of the table when a dealer's rows sit
         # together (an imported dealer). The partial, covering indexes let a page's ids and
-        # the COUNT be read from the index alone (see selectors.paginate).
+        # the COUNT be read from the index alone (see core.pagination.paginate).
         indexes = [
             models.Index(fields=["dealer", "phone_hmac"], name="customer_phone_idx"),
             models.Index(fields=["dealer", "phone_alt_hmac"], name="customer_phone_alt_idx"),

@@ -4,7 +4,7 @@ from typing import Literal
 from django.http import HttpResponse
 from ninja import Router, Schema
 
-from dealercare.api import ERRORS
+from dealercare.core.api_errors import ERRORS
 from dealercare.core.downloads import XLSX_TYPE, as_attachment
 from dealercare.core.schemas import file_response
 from dealercare.customers import quality, selectors

@@ -3,7 +3,6 @@
 import re
 from dataclasses import dataclass
 
-from django.core.paginator import Page, Paginator
 from django.db.models import Exists, F, Func, JSONField, OuterRef, Q, QuerySet
 from django.db.models.functions import Right
 from django.db.models.lookups import Exact
@@ -12,12 +11,14 @@ from dealercare.core.access import get_for, scope_to_dealer
 from dealercare.core.crypto import id_number_index, phone_index
 from dealercare.core.errors import NotFound
 from dealercare.core.models import AuditEntry
-from dealercare.core.roles import Action, require
+from dealercare.core.roles import Action, allows, require
+from dealercare.core.selectors import count_per_dealer
 from dealercare.core.validators import normalize_plate, normalize_vin
 from dealercare.customers.models import (
     Channel,
     ConsentRecord,
     Customer,
+    Grade,
     ImportBatch,
     RelatedPerson,
     Tag,
@@ -29,8 +30,6 @@ ID_NUMBER_QUERY = re.compile(r"^\d{17}[\dX]$")
 VIN_QUERY = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
 VIN_TAIL_QUERY = re.compile(r"^[A-HJ-NPR-Z0-9]{6}$")
 PLATE_QUERY = re.compile(r"^[\u4e00-\u9fff][A-Z][A-Z0-9]{4,6}[\u4e00-\u9fff]?$")
-PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
 NEWEST_FIRST = ("-created_at", "-id")  # matches the (dealer, -created_at, -id) indexes
 
 
@@ -154,41 +153,6 @@ class TagNames(Func):
         return self.as_sql(compiler, connection, aggregate="JSONB_AGG", **extra_context)
 
 
-class ListPaginator(Paginator):
-    """Django's paginator, with two savings that keep a list or search call cheap.
-
-    - Page 1 is read first, and when it is not full it is the whole result: no COUNT.
-      An exact search (mobile, plate, VIN) so costs one query instead of two.
-    - A later page picks its ids first, then fetches those rows, in one query:
-      ``WHERE id IN (SELECT id … ORDER BY … LIMIT n OFFSET m)``. The inner select is
-      served by a covering index alone, so a deep page skips index entries, not rows.
-    """
-
-    def get_page(self, number):
-        if str(number).strip() == "1":
-            rows = list(self.object_list[: self.per_page])
-            if len(rows) < self.per_page:
-                self.__dict__["count"] = len(rows)  # fills the cached_property
-            return self._get_page(rows, 1, self)
-        return super().get_page(number)
-
-    def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        if bottom == 0:
-            return self._get_page(self.object_list[bottom:top], number, self)
-        ids = self.object_list.values("pk")[bottom:top]
-        return self._get_page(self.object_list.filter(pk__in=ids), number, self)
-
-
-def paginate(queryset: QuerySet, *, page: int, size: int = PAGE_SIZE) -> Page:
-    size = max(1, min(size, MAX_PAGE_SIZE))
-    return ListPaginator(queryset, size).get_page(page)
-
-
 def customer_get(*, actor, customer_id) -> Customer:
     return get_for(
         actor, Customer.objects.filter(merged_into=None), customer_id, action=Action.CUSTOMER_VIEW
@@ -235,6 +199,28 @@ def related_person_get(*, customer: Customer, person_id: int) -> RelatedPerson:
     if person is None:
         raise NotFound()
     return person
+
+
+def tag_names(*, actor) -> list[str]:
+    return list(scope_to_dealer(actor, Tag.objects.order_by("name")).values_list("name", flat=True))
+
+
+def customer_counts(*, actor) -> dict[str, int]:
+    """The actor's dealer's customers, counted — nothing for a role that may not see them."""
+    if not allows(actor, Action.CUSTOMER_VIEW):
+        return {}
+    return {"customers": scope_to_dealer(actor, Customer.objects.filter(merged_into=None)).count()}
+
+
+def customer_counts_per_dealer() -> dict:
+    """Columns for a dealer query: its active customers, in all and per grade. Counts only,
+    never a person (R-SEC-1, R-ANA-3)."""
+    customers = Customer.objects.filter(dealer=OuterRef("pk"), merged_into=None, erased_at=None)
+    per_grade = {
+        f"grade_{grade.lower()}": count_per_dealer(customers.filter(grade=grade))
+        for grade in Grade.values
+    }
+    return {"customers": count_per_dealer(customers), **per_grade}
 
 
 def import_batch_list(*, actor, limit: int = 20) -> list[ImportBatch]:

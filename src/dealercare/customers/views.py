@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from openpyxl import Workbook
 
-from dealercare.core import selectors as core_selectors
 from dealercare.core.downloads import XLSX_TYPE, as_attachment
 from dealercare.core.forms import ConfirmForm
 from dealercare.core.pages import bound, render_page, staff_page, submit
+from dealercare.core.pagination import paginate
 from dealercare.core.roles import Action, allows, require
 from dealercare.customers import exports, imports, quality, selectors, services
 from dealercare.customers.forms import (
@@ -29,16 +29,17 @@ from dealercare.customers.forms import (
 from dealercare.customers.models import Channel, Customer
 from dealercare.customers.services import privacy
 from dealercare.customers.spreadsheets import neutralise_formula, personal_data_xlsx
+from dealercare.vehicles.selectors import vehicle_makes_and_models
 
 
 @staff_page("GET")
 def customer_list(request):
-    makes, models = core_selectors.vehicle_makes_and_models(actor=request.user)
-    tags = core_selectors.tag_names(actor=request.user)
+    makes, models = vehicle_makes_and_models(actor=request.user)
+    tags = selectors.tag_names(actor=request.user)
     form = CustomerFilterForm(request.GET, tags=tags, makes=makes, models=models)
     customers = selectors.customer_list(actor=request.user, filters=form.filters())
     customers = customers.prefetch_related("vehicles")
-    page = selectors.paginate(customers, page=request.GET.get("page"))
+    page = paginate(customers, page=request.GET.get("page"))
     context = {"form": form, "page": page}
     return render_page(request, "customers/list.html", "customers/_results.html", context)
 
@@ -46,11 +47,11 @@ def customer_list(request):
 @staff_page("GET", "POST")
 def customer_export(request):
     require(request.user, Action.CUSTOMER_EXPORT)
-    makes, models = core_selectors.vehicle_makes_and_models(actor=request.user)
+    makes, models = vehicle_makes_and_models(actor=request.user)
     form = bound(
         request,
         CustomerExportForm,
-        tags=core_selectors.tag_names(actor=request.user),
+        tags=selectors.tag_names(actor=request.user),
         makes=makes,
         models=models,
         clear_allowed=allows(request.user, Action.CUSTOMER_EXPORT_CLEAR),
@@ -130,9 +131,7 @@ def customer_detail(request, pk):
         "consents": _consents(customer),
         "consent_form": ConsentForm(),
         "export_form": PrivacyExportForm(),
-        "timeline": selectors.paginate(
-            timeline.select_related("actor"), page=request.GET.get("page")
-        ),
+        "timeline": paginate(timeline.select_related("actor"), page=request.GET.get("page")),
     }
     return render_page(request, "customers/detail.html", "customers/_timeline.html", context)
 

@@ -2,10 +2,9 @@ from datetime import date
 
 from ninja import Field, Query, Router, Schema, Status
 
-from dealercare.api import ERRORS
+from dealercare.core.api_errors import ERRORS
+from dealercare.core.pagination import PAGE_SIZE, page_body, paginate
 from dealercare.core.schemas import PageNumber, PageSize, SearchText, text
-from dealercare.customers.api import page_body
-from dealercare.customers.selectors import PAGE_SIZE, paginate
 from dealercare.vehicles import selectors, services
 from dealercare.vehicles.schemas import (
     MileageIn,

@@ -3,38 +3,18 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dealercare.core.forms import DATE, ListFilterForm
 from dealercare.vehicles.models import MileageReading, Vehicle
 from dealercare.vehicles.selectors import VehicleFilters
 from dealercare.vehicles.services import VehicleInput
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _label(name: str):
     return Vehicle._meta.get_field(name).verbose_name
 
 
-def _choices(blank_label, values) -> list[tuple[str, str]]:
-    return [("", blank_label)] + [(v, v) for v in values]
-
-
-class VehicleFilterForm(forms.Form):
+class VehicleFilterForm(ListFilterForm):
     filters_class = VehicleFilters
-
-    q = forms.CharField(required=False, max_length=100)
-    make = forms.ChoiceField(required=False)
-    model = forms.ChoiceField(required=False)
-    service_due_before = forms.DateField(required=False, widget=DATE)
-
-    def __init__(self, data, *, makes, models):
-        super().__init__(data)
-        self.fields["make"].choices = _choices(_("All makes"), makes)
-        self.fields["model"].choices = _choices(_("All models"), models)
-
-    def filters(self):
-        """The valid filters; a malformed one is ignored rather than failing the list."""
-        self.is_valid()
-        return self.filters_class(**{k: v for k, v in self.cleaned_data.items() if v})
 
 
 class VehicleForm(forms.Form):

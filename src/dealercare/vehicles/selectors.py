@@ -2,10 +2,11 @@
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet
 
 from dealercare.core.access import get_for, scope_to_dealer
-from dealercare.core.roles import Action, require
+from dealercare.core.roles import Action, allows, require
+from dealercare.core.selectors import count_per_dealer
 from dealercare.customers.models import Customer
 from dealercare.customers.selectors import (
     NEWEST_FIRST,
@@ -60,4 +61,33 @@ def vehicle_history(*, vehicle: Vehicle) -> dict:
     return {
         "readings": vehicle.readings.order_by("-read_on", "-id")[:50],
         "ownerships": vehicle.ownerships.select_related("customer").order_by("-start_date"),
+    }
+
+
+def vehicle_makes_and_models(*, actor) -> tuple[list[str], list[str]]:
+    pairs = scope_to_dealer(actor, Vehicle.objects.all()).values_list("make", "model_name")
+    pairs = set(pairs.distinct())
+    return sorted({make for make, _m in pairs}), sorted({model for _m, model in pairs})
+
+
+def vehicle_counts(*, actor, due_before) -> dict[str, int]:
+    """The actor's dealer's vehicles, and those due for maintenance, inspection or
+    insurance by ``due_before`` — nothing for a role that may not see vehicles."""
+    if not allows(actor, Action.VEHICLE_VIEW):
+        return {}
+    vehicles = scope_to_dealer(actor, Vehicle.objects.all())
+    return {
+        "vehicles": vehicles.count(),
+        "service_due": vehicles.filter(next_maintenance_due__lte=due_before).count(),
+        "inspection_due": vehicles.filter(inspection_due__lte=due_before).count(),
+        "insurance_due": vehicles.filter(insurance_expiry__lte=due_before).count(),
+    }
+
+
+def vehicle_counts_per_dealer(*, due_before) -> dict:
+    """Columns for a dealer query: its vehicles, and those due for maintenance by ``due_before``."""
+    vehicles = Vehicle.objects.filter(dealer=OuterRef("pk"))
+    return {
+        "vehicles": count_per_dealer(vehicles),
+        "service_due": count_per_dealer(vehicles.filter(next_maintenance_due__lte=due_before)),
     }

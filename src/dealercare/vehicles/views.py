@@ -2,18 +2,17 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from dealercare.core import selectors as core_selectors
 from dealercare.core.forms import ConfirmForm
 from dealercare.core.pages import bound, render_page, staff_page, submit
+from dealercare.core.pagination import paginate
 from dealercare.core.roles import Action, require
-from dealercare.customers.selectors import paginate
 from dealercare.vehicles import selectors, services
 from dealercare.vehicles.forms import MileageForm, VehicleEditForm, VehicleFilterForm, VehicleForm
 
 
 @staff_page("GET")
 def vehicle_list(request):
-    makes, models = core_selectors.vehicle_makes_and_models(actor=request.user)
+    makes, models = selectors.vehicle_makes_and_models(actor=request.user)
     form = VehicleFilterForm(request.GET, makes=makes, models=models)
     vehicles = selectors.vehicle_list(actor=request.user, filters=form.filters())
     page = paginate(vehicles, page=request.GET.get("page"))

@@ -1,0 +1,29 @@
+"""Figures that combine several apps: each app counts its own records, this adds them up."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from dealercare.core.models import Dealer
+from dealercare.core.roles import Action, require
+from dealercare.customers.selectors import customer_counts, customer_counts_per_dealer
+from dealercare.vehicles.selectors import vehicle_counts, vehicle_counts_per_dealer
+
+DUE_SOON_DAYS = 30
+
+
+def due_soon_date():
+    return timezone.localdate() + timedelta(days=DUE_SOON_DAYS)
+
+
+def home_counts(*, actor) -> dict[str, int]:
+    """The few numbers on the home page, each only for a role that may see the records."""
+    return customer_counts(actor=actor) | vehicle_counts(actor=actor, due_before=due_soon_date())
+
+
+def brand_dealer_summary(*, actor) -> list[dict]:
+    """Per dealer of the actor's brand: counts only, never a person (R-SEC-1, R-ANA-3)."""
+    require(actor, Action.BRAND_AGGREGATES)
+    columns = customer_counts_per_dealer() | vehicle_counts_per_dealer(due_before=due_soon_date())
+    dealers = Dealer.objects.filter(brand_id=actor.brand_id).order_by("code")
+    return list(dealers.annotate(**columns).values("code", "name", "city", *columns))

@@ -1,0 +1,11 @@
+from django.shortcuts import render
+
+from dealercare.analytics import selectors
+from dealercare.core.pages import staff_page
+
+
+@staff_page("GET")
+def home(request):
+    counts = selectors.home_counts(actor=request.user)
+    context = {"counts": counts, "due_soon": selectors.due_soon_date()}
+    return render(request, "analytics/home.html", context)
