@@ -211,3 +211,11 @@ def test_an_import_lost_with_its_process_is_marked_failed(cast):
     assert imports_run_queued() == 0
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.FAILED and not batch.content
+
+
+def test_an_encrypted_part_is_an_invalid_file(cast):
+    upload = workbook_with({})
+    data = bytearray(upload.read())
+    data[6] |= 0x01  # the "encrypted" flag of the first part, in its local header
+    data[data.find(b"PK\x01\x02") + 8] |= 0x01  # and in the central directory
+    assert_refused(run_import(cast, SimpleUploadedFile("locked.xlsx", bytes(data))))

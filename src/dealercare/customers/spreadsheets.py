@@ -9,6 +9,7 @@ import io
 import itertools
 import json
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -101,9 +102,24 @@ def _decode_csv(raw: bytes) -> str:
     raise _file_error(_("The CSV file is neither UTF-8 nor GBK text."))
 
 
-# Broken or hostile XML and zip data, as openpyxl, expat and defusedxml report it
-# (defusedxml's refusals of entities and DTDs are ValueErrors).
-_UNREADABLE = (zipfile.BadZipFile, zlib.error, KeyError, OSError, EOFError, ValueError, SyntaxError)
+# Broken or hostile XML and zip data, as zipfile, openpyxl, expat and defusedxml report it
+# (defusedxml's refusals of entities and DTDs are ValueErrors; an encrypted part or an
+# unknown packing method is a RuntimeError or NotImplementedError; a part openpyxl cannot
+# make sense of is a TypeError or IndexError).
+_UNREADABLE = (
+    zipfile.BadZipFile,
+    zlib.error,
+    struct.error,
+    KeyError,
+    OSError,
+    EOFError,
+    ValueError,
+    SyntaxError,
+    RuntimeError,
+    NotImplementedError,
+    TypeError,
+    IndexError,
+)
 
 
 def _unreadable_xlsx() -> InvalidInput:
