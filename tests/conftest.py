@@ -115,5 +115,15 @@ class ApiClient:
 
 
 @pytest.fixture
+def client_as():
+    def login(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
 def api_as():
     return ApiClient

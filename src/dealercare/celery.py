@@ -1,11 +1,14 @@
 """Celery wiring, used only when CELERY_BROKER_URL is set (many machines).
 
-Beat runs the same schedule as the in-process runner; workers call the same job functions.
+Beat's schedule is built from the same ``@periodic`` declarations as the in-process runner
+(crontab in settings.TIME_ZONE); a worker runs each turn through the same claim-and-record
+path, so a job still runs on one machine at a time and its runs show on the jobs page.
 """
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dealercare.settings")
 
@@ -14,15 +17,26 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 
 
 @app.task(name="dealercare.run_job")
-def run_job(path: str):
-    from dealercare.core.runner import PeriodicJob
+def run_job(name: str) -> str:
+    from dealercare.core.runner import run_job_turn, runner_id
 
-    return PeriodicJob(path, 0).run()
+    run = run_job_turn(name, runner=runner_id("celery"))
+    return run.outcome if run else "not due"
 
 
-@app.on_after_configure.connect
+def beat_schedule() -> dict:
+    from dealercare.core.scheduling import registered_jobs
+
+    schedule = {}
+    for name, job in registered_jobs().items():
+        minute, hour, day_of_month, month_of_year, day_of_week = job.schedule.cron.split()
+        entry = crontab(minute, hour, day_of_week, day_of_month, month_of_year, app=app)
+        schedule[name] = {"task": run_job.name, "schedule": entry, "args": (name,)}
+    return schedule
+
+
+@signals.import_modules.connect(sender=app)
 def schedule_jobs(sender, **kwargs):
-    from dealercare.core.runner import SCHEDULE
-
-    for job in SCHEDULE:
-        sender.add_periodic_task(job.every_seconds, run_job.s(job.path), name=job.path)
+    # Sent when beat and workers start, after Celery's Django fix-up has set Django up, so
+    # every app's jobs module can be imported.
+    sender.conf.beat_schedule = beat_schedule()

@@ -24,7 +24,7 @@ def roles(*granted: Role) -> frozenset[Role]:
 # Who serves a customer face to face or by phone reads and keeps the archive; the workshop
 # reads it (masked) to know whose car it is; the parts clerk handles parts, not people; the
 # OEM analyst sees aggregates across dealers only. Bulk and irreversible steps (delete,
-# import, export, erasure) are the manager's; staff accounts are the dealer admin's.
+# import, export, erasure) are the manager's; staff accounts and periodic jobs are the admin's.
 EXPECTED: dict[Action, frozenset[Role]] = {
     Action.CUSTOMER_VIEW: roles(
         ADMIN, MANAGER, SALES, ADVISOR, TECHNICIAN, INSPECTOR, CSR, INSURANCE
@@ -51,6 +51,8 @@ EXPECTED: dict[Action, frozenset[Role]] = {
     Action.MILEAGE_RECORD: roles(ADMIN, MANAGER, ADVISOR, TECHNICIAN, INSPECTOR),
     Action.AUDIT_VIEW: roles(ADMIN, MANAGER, SALES, ADVISOR, CSR),
     Action.STAFF_MANAGE: roles(ADMIN),
+    Action.JOB_VIEW: roles(ADMIN),
+    Action.JOB_RUN: roles(ADMIN),
     Action.BRAND_AGGREGATES: roles(OEM),
 }
 

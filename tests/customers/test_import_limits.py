@@ -13,12 +13,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils import timezone
 
+from dealercare.core.models import JobState
 from dealercare.core.roles import Role
-from dealercare.customers.imports import (
-    customer_import_submit,
-    import_batch_run,
-    imports_run_queued,
-)
+from dealercare.customers.imports import customer_import_submit, import_batch_run
+from dealercare.customers.jobs import imports_run_queued
 from dealercare.customers.models import Customer, ImportBatch
 from tests.customers.test_imports import csv_upload, good_rows, run_import, xlsx_upload
 
@@ -169,6 +167,7 @@ def test_a_large_import_is_queued_and_run_by_the_job(
     queued = response.json()
     assert queued["status"] == "queued" and queued["rows_checked"] == 0
     assert len(kicks) == 1 and not Customer.objects.exists()  # nothing ran in the request
+    assert JobState.objects.get(name="imports_run_queued").requested_at  # the job is asked
     assert ImportBatch.objects.get().content
 
     assert imports_run_queued() == 1

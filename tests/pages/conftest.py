@@ -1,23 +1,12 @@
 from datetime import date
 
 import pytest
-from django.test import Client
 
 from dealercare.core.roles import Role
 from dealercare.customers.services import CustomerInput, customer_create
 from dealercare.vehicles.services import VehicleInput, vehicle_create
 
 VIN = "LSVAA4183E2184517"
-
-
-@pytest.fixture
-def client_as():
-    def login(user) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return login
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from django.test import override_settings
 
 from dealercare.core.models import AuditEntry
 from dealercare.core.roles import Role
-from dealercare.customers.imports import imports_run_queued
+from dealercare.customers.jobs import imports_run_queued
 from dealercare.customers.models import ImportBatch
 from tests.customers.test_imports import csv_upload, good_rows
 

@@ -20,6 +20,7 @@ NAV_ITEMS = (
     NavItem(_("Vehicles"), "vehicles:list", "vehicles", Action.VEHICLE_VIEW),
     NavItem(_("Data quality"), "customers:quality", "customers:quality", Action.DATA_QUALITY),
     NavItem(_("Audit log"), "audit_log", "core:audit_log", Action.AUDIT_VIEW),
+    NavItem(_("Jobs"), "jobs", "core:jobs", Action.JOB_VIEW),
 )
 
 

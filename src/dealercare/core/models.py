@@ -51,6 +51,14 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.first_name or self.username
 
+    def save(self, *args, **kwargs):
+        # A new password or a deactivation ends every API token at once. Sessions end by
+        # themselves: Django checks each one against the password hash and is_active.
+        ends_access = self._password is not None or not self.is_active
+        super().save(*args, **kwargs)
+        if ends_access:
+            ApiToken.objects.filter(user=self).delete()
+
 
 class ApiToken(models.Model):
     """A bearer token for the API. Only its SHA-256 is stored."""
@@ -112,3 +120,60 @@ class AuditEntry(models.Model):
             models.Index(fields=["dealer", "object_type", "object_id"], name="audit_object"),
             models.Index(fields=["dealer", "-id"], name="audit_dealer_recent"),
         ]
+
+
+class JobState(models.Model):
+    """One periodic job's memory across restarts, and its lease while a runner runs it.
+
+    ``next_due`` is computed from the schedule and the last run, so a runner that was down
+    runs a missed turn once on start, and a restart repeats nothing. A runner claims the
+    job by a conditional UPDATE of the lease, so only one runs it at a time; a crashed
+    runner's lease runs out and another takes the turn over.
+    """
+
+    name = models.CharField(_("job"), max_length=100, unique=True)
+    schedule = models.CharField(max_length=100)
+    last_due = models.DateTimeField(null=True)
+    next_due = models.DateTimeField(_("next due"))
+    requested_at = models.DateTimeField(null=True)
+    lease_owner = models.CharField(max_length=100, blank=True)
+    lease_until = models.DateTimeField(null=True)
+    last_run = models.ForeignKey("JobRun", null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("job")
+
+    def __str__(self):
+        return self.name
+
+
+class JobRun(models.Model):
+    class Outcome(models.TextChoices):
+        RUNNING = "running", _("Running")
+        OK = "ok", _("Done")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped")
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", _("Schedule")
+        MANUAL = "manual", _("Run now")
+
+    job = models.ForeignKey(JobState, on_delete=models.CASCADE, related_name="runs")
+    trigger = models.CharField(max_length=10, choices=Trigger.choices)
+    due_at = models.DateTimeField(null=True)
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("finished"), null=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    result = models.JSONField(null=True)
+    error = models.TextField(blank=True)
+    runner = models.CharField(max_length=100)
+
+    class Meta:
+        verbose_name = _("job run")
+        indexes = [
+            models.Index(fields=["job", "-started_at"], name="jobrun_job_recent"),
+            models.Index(fields=["-started_at"], name="jobrun_recent"),
+        ]
+
+    def __str__(self):
+        return f"{self.job_id} {self.started_at:%Y-%m-%d %H:%M}"

@@ -44,6 +44,8 @@ class Action(models.TextChoices):
     MILEAGE_RECORD = "mileage.record", _("Record mileage")
     AUDIT_VIEW = "audit.view", _("Read the audit log")
     STAFF_MANAGE = "staff.manage", _("Manage staff accounts")
+    JOB_VIEW = "job.view", _("See the periodic jobs and their runs")
+    JOB_RUN = "job.run", _("Run a periodic job now")
     BRAND_AGGREGATES = "brand.aggregates", _("See aggregates across dealers")
 
 

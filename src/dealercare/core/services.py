@@ -4,12 +4,17 @@ import secrets
 from datetime import timedelta
 
 from django.contrib.auth import authenticate
-from django.db import connection
+from django.contrib.auth.signals import user_logged_in
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dealercare.core.errors import DomainError
-from dealercare.core.models import ApiToken, Dealer, User
+from dealercare.core.audit import AuditEvent, audit_record
+from dealercare.core.errors import DomainError, NotFound
+from dealercare.core.models import ApiToken, Dealer, JobState, User
+from dealercare.core.roles import Action, require
+from dealercare.core.runner import job_dispatch, job_state_sync
+from dealercare.core.scheduling import registered_jobs
 
 TOKEN_LIFETIME = timedelta(hours=12)
 
@@ -23,7 +28,7 @@ class AuthenticationFailed(DomainError):
 class AccountLocked(DomainError):
     code = "account_locked"
     status = 429
-    default_message = _("Too many failed logins. The account is locked for 15 minutes.")
+    default_message = _("Too many failed logins. Please wait 15 minutes before trying again.")
 
 
 def token_hash(raw: str) -> str:
@@ -41,6 +46,8 @@ def api_token_issue(*, request, username: str, password: str) -> str:
     ApiToken.objects.create(
         user=user, key_hash=token_hash(raw), expires_at=timezone.now() + TOKEN_LIFETIME
     )
+    # A token is a login: axes logs it (and clears the pair's failures), last_login moves.
+    user_logged_in.send(sender=type(user), request=request, user=user)
     return raw
 
 
@@ -99,3 +106,25 @@ def api_token_user(raw: str) -> User | None:
         dealer = Dealer.from_db(connection.alias, dealer_fields, row[split:])
     User.dealer.field.set_cached_value(user, dealer)
     return user
+
+
+def job_run_request(*, actor, name: str) -> JobState:
+    """Ask for a run of the job now, outside its schedule; the next runner turn takes it."""
+    require(actor, Action.JOB_RUN)
+    with transaction.atomic():
+        state = job_request(name)
+        event = AuditEvent(action="job.run_now", object_type="job", object_id=state.pk, label=name)
+        audit_record(actor=actor, dealer=actor.dealer, event=event)
+    return state
+
+
+def job_request(name: str) -> JobState:
+    """Mark the job wanted now: the next runner turn takes it (Celery: sent after commit).
+    For the system's own work that should not wait for the job's schedule."""
+    job = registered_jobs().get(name)
+    if job is None:
+        raise NotFound()
+    state = job_state_sync(job)
+    JobState.objects.filter(pk=state.pk).update(requested_at=timezone.now())
+    transaction.on_commit(lambda: job_dispatch(name))
+    return state

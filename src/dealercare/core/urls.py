@@ -7,4 +7,6 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("jobs/", views.job_list, name="jobs"),
+    path("jobs/<slug:name>/run/", views.job_run_now, name="job_run_now"),
 ]

@@ -5,17 +5,17 @@ from datetime import timedelta
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from dealercare.core.errors import BusinessRuleViolation
 from dealercare.core.models import AuditEntry, Dealer
-from dealercare.customers.imports import imports_run_queued
+from dealercare.core.scheduling import daily, every_minutes, periodic
+from dealercare.customers.imports import IMPORT_JOB, import_batches_run_queued
 from dealercare.customers.models import Customer
 from dealercare.customers.services.privacy import customer_erase
 from dealercare.vehicles.models import MileageReading, Vehicle
 
 log = logging.getLogger(__name__)
-
-__all__ = ["customers_retention_anonymise", "imports_run_queued", "retention_candidates"]
 
 
 def retention_candidates(dealer: Dealer, cutoff) -> QuerySet:
@@ -38,6 +38,11 @@ def retention_candidates(dealer: Dealer, cutoff) -> QuerySet:
     )
 
 
+@periodic(
+    daily("02:00"),
+    lease=timedelta(hours=2),
+    title=_("Anonymise customers past the retention period"),
+)
 def customers_retention_anonymise() -> int:
     """Anonymise customers inactive for longer than their dealer keeps data (default 5
     years). Erased customers are no longer candidates, so a second run does nothing."""
@@ -53,3 +58,15 @@ def customers_retention_anonymise() -> int:
                 continue
             erased += 1
     return erased
+
+
+@periodic(
+    every_minutes(1),
+    lease=timedelta(minutes=30),
+    title=_("Run queued customer imports"),
+    name=IMPORT_JOB,
+)
+def imports_run_queued() -> int:
+    """Every minute, and at once when a large file is queued: run the queued imports (each
+    claimed by a conditional UPDATE, under its own time limit)."""
+    return import_batches_run_queued()

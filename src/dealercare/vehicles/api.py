@@ -63,6 +63,12 @@ def vehicle_delete(request, vehicle_id: int):
     return Status(204, None)
 
 
+@router.get("/{vehicle_id}/mileage", response={200: list[MileageOut], **ERRORS})
+def vehicle_mileage_list(request, vehicle_id: int):
+    vehicle = selectors.vehicle_get(actor=request.user, vehicle_id=vehicle_id)
+    return selectors.vehicle_history(vehicle=vehicle)["readings"]
+
+
 @router.post("/{vehicle_id}/mileage", response={201: MileageOut, **ERRORS})
 def vehicle_mileage(request, vehicle_id: int, payload: MileageIn):
     vehicle = selectors.vehicle_get(actor=request.user, vehicle_id=vehicle_id)

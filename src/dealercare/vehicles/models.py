@@ -59,6 +59,9 @@ class Vehicle(TenantModel):
     )
     inspection_due = models.DateField(_("annual inspection due"), null=True, blank=True)
     insurance_expiry = models.DateField(_("insurance expiry"), null=True, blank=True)
+    mileage_consistent = models.BooleanField(
+        _("mileage history consistent"), default=True, db_default=True
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -86,12 +89,29 @@ class MileageReading(TenantModel):
         STAFF = "staff", _("Entered by staff")
         IMPORT = "import", _("Import")
 
+    class Consistency(models.TextChoices):
+        CONSISTENT = "consistent", _("Consistent")
+        CONFLICT = "conflict", _("Conflicts with another reading")
+
     vehicle = models.ForeignKey(Vehicle, on_delete=models.CASCADE, related_name="readings")
     km = models.PositiveIntegerField(_("odometer (km)"))
     read_on = models.DateField(_("date"))
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # R-VEH-6: a reading that contradicts the history is kept for the record, flagged, and
+    # left out of the current odometer and the maintenance projection. The database default
+    # serves bulk loads (COPY) that name only the columns they fill.
+    consistency = models.CharField(
+        _("consistency"),
+        max_length=10,
+        choices=Consistency.choices,
+        default=Consistency.CONSISTENT,
+        db_default=Consistency.CONSISTENT,
+    )
+    conflicts_with = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:

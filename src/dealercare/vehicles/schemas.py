@@ -48,6 +48,9 @@ class VehicleOut(Schema):
     next_maintenance_km: int | None
     inspection_due: date | None
     insurance_expiry: date | None
+    mileage_consistent: bool = Field(
+        ..., description="False when a reading contradicts the history (it is kept, flagged)"
+    )
     version: int
     created_at: datetime
     updated_at: datetime
@@ -70,3 +73,9 @@ class MileageOut(Schema):
     km: int
     read_on: date
     source: str
+    consistency: str = Field(..., description="consistent, or conflict: kept but left out")
+    conflicts_with: int | None = Field(..., description="The reading this one contradicts")
+
+    @staticmethod
+    def resolve_conflicts_with(reading) -> int | None:
+        return reading.conflicts_with_id

@@ -59,7 +59,9 @@ def vehicle_get(*, actor, vehicle_id) -> Vehicle:
 
 def vehicle_history(*, vehicle: Vehicle) -> dict:
     return {
-        "readings": vehicle.readings.order_by("-read_on", "-id")[:50],
+        "readings": vehicle.readings.select_related("conflicts_with").order_by("-read_on", "-id")[
+            :50
+        ],
         "ownerships": vehicle.ownerships.select_related("customer").order_by("-start_date"),
     }
 

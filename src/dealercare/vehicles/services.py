@@ -15,6 +15,7 @@ from dealercare.core.roles import Action, require
 from dealercare.core.validators import validate_plate, validate_vin
 from dealercare.customers.models import Customer
 from dealercare.vehicles.maintenance import Schedule, next_maintenance
+from dealercare.vehicles.mileage import LOWER_THAN_BEFORE, Clash, clash_with
 from dealercare.vehicles.models import MileageReading, Ownership, Vehicle, VehicleModel
 
 MAX_ODOMETER_KM = 2_000_000
@@ -156,7 +157,11 @@ def vehicle_replan(vehicle: Vehicle) -> None:
         else DEFAULT_SCHEDULE
     )
     readings = (
-        list(vehicle.readings.order_by("read_on", "id").values_list("read_on", "km"))
+        list(
+            vehicle.readings.filter(consistency=MileageReading.Consistency.CONSISTENT)
+            .order_by("read_on", "id")
+            .values_list("read_on", "km")
+        )
         if vehicle.pk
         else []
     )
@@ -170,19 +175,31 @@ def vehicle_replan(vehicle: Vehicle) -> None:
     vehicle.next_maintenance_due, vehicle.next_maintenance_km = plan.due, plan.due_km
 
 
-def _add_reading(actor, vehicle: Vehicle, km: int, read_on: date, source: str) -> MileageReading:
-    latest = vehicle.readings.order_by("-km").first()
-    if latest and km < latest.km:
-        raise InvalidInput(
-            _("The odometer cannot go backwards."),
-            fields={
-                "km": [
-                    _("%(km)s km is lower than the %(last)s km read on %(day)s.")
-                    % {"km": km, "last": latest.km, "day": latest.read_on.isoformat()}
-                ]
-            },
-            code="mileage_lower_than_before",
-        )
+# Staff and the workshop have the car in front of them, so a reading that contradicts the
+# history is refused; what arrives from elsewhere is kept for the record and flagged.
+FLAGGED_NOT_REFUSED = frozenset({MileageReading.Source.OWNER, MileageReading.Source.IMPORT})
+
+
+def _refusal(clash: Clash, km: int, field: str) -> InvalidInput:
+    if clash.code == LOWER_THAN_BEFORE:
+        message = _("The odometer cannot go backwards.")
+        reason = _("%(km)s km is lower than the %(last)s km read on %(day)s.")
+    else:
+        message = _("A reading cannot be higher than a later one.")
+        reason = _("%(km)s km is higher than the %(last)s km read later, on %(day)s.")
+    other = clash.reading
+    values = {"km": km, "last": other.km, "day": other.read_on.isoformat()}
+    return InvalidInput(message, fields={field: [reason % values]}, code=clash.code)
+
+
+def _add_reading(
+    actor, vehicle: Vehicle, km: int, read_on: date, source: str, field: str = "km"
+) -> MileageReading:
+    consistent = MileageReading.Consistency.CONSISTENT
+    history = list(vehicle.readings.filter(consistency=consistent).only("km", "read_on"))
+    clash = clash_with(history, km=km, read_on=read_on)
+    if clash and source not in FLAGGED_NOT_REFUSED:
+        raise _refusal(clash, km, field)
     reading = MileageReading.objects.create(
         dealer_id=vehicle.dealer_id,
         vehicle=vehicle,
@@ -190,8 +207,13 @@ def _add_reading(actor, vehicle: Vehicle, km: int, read_on: date, source: str) -
         read_on=read_on,
         source=source,
         recorded_by=actor,
+        consistency=MileageReading.Consistency.CONFLICT if clash else consistent,
+        conflicts_with=clash.reading if clash else None,
     )
-    vehicle.current_km = km
+    if clash:
+        vehicle.mileage_consistent = False
+    else:
+        vehicle.current_km = max([*history, reading], key=lambda r: (r.read_on, r.pk)).km
     return reading
 
 
@@ -261,7 +283,9 @@ def vehicle_update(*, actor, vehicle: Vehicle, data: VehicleInput, version: int)
     if owner != vehicle.owner:
         _transfer(vehicle, owner, timezone.localdate())
     if clean["current_km"] is not None and clean["current_km"] != vehicle.current_km:
-        _add_reading(actor, vehicle, clean["current_km"], timezone.localdate(), "staff")
+        _add_reading(
+            actor, vehicle, clean["current_km"], timezone.localdate(), "staff", "current_km"
+        )
     vehicle.catalogue_model = _catalogue_model(actor.dealer, vehicle.make, vehicle.model_name)
     vehicle_replan(vehicle)
     vehicle.version += 1
@@ -291,10 +315,11 @@ def vehicle_record_mileage(
     vehicle_replan(vehicle)
     vehicle.version += 1
     vehicle.save()
+    changes = changes_between(
+        {}, {"km": km, "read_on": read_on, "consistency": reading.consistency}
+    )
     audit_record(
-        actor=actor,
-        dealer=actor.dealer,
-        event=_event("vehicle.mileage", vehicle, {"km": [None, km]}),
+        actor=actor, dealer=actor.dealer, event=_event("vehicle.mileage", vehicle, changes)
     )
     return reading
 

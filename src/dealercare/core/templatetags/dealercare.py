@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dealercare.core import masking
 from dealercare.core.roles import allows
+from dealercare.core.scheduling import registered_jobs
 from dealercare.customers.models import Channel
 
 register = template.Library()
@@ -30,6 +31,7 @@ AUDIT_VERBS = {
     "vehicle.update": _("changed the vehicle"),
     "vehicle.mileage": _("recorded a mileage reading"),
     "vehicle.delete": _("deleted the vehicle"),
+    "job.run_now": _("asked to run the job now"),
 }
 AUDIT_LABELS = {
     "tags": _("tags"),
@@ -93,6 +95,26 @@ def long_day(value) -> str:
 def moment(value) -> str:
     """2026-11-25 14:05 in the dealer's time zone."""
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+@register.filter
+def job_title(name: str) -> str:
+    job = registered_jobs().get(name)
+    return str(job.title) if job else name
+
+
+@register.filter
+def job_result(value) -> str:
+    """What a job returned: a count, or its counts by name."""
+    if isinstance(value, dict):
+        return ", ".join(f"{key}: {item}" for key, item in value.items())
+    return "" if value is None else str(value)
+
+
+@register.filter
+def duration_since(end: datetime, start: datetime) -> str:
+    seconds = (end - start).total_seconds()
+    return f"{seconds:.1f} s" if seconds < 60 else f"{seconds / 60:.0f} min"
 
 
 @register.simple_tag(takes_context=True)

@@ -6,24 +6,24 @@ batch keeps a row-by-row report to download.
 """
 
 from dealercare.customers.imports.batches import (
+    IMPORT_JOB,
     customer_import,
     customer_import_queue,
     customer_import_submit,
     import_batch_run,
+    import_batches_run_queued,
     import_report_response,
-    imports_run_queued,
-    kick_import_jobs,
 )
 from dealercare.customers.imports.rows import CUSTOMER_KEYS, VEHICLE_KEYS
 
 __all__ = [
     "CUSTOMER_KEYS",
+    "IMPORT_JOB",
     "VEHICLE_KEYS",
     "customer_import",
     "customer_import_queue",
     "customer_import_submit",
     "import_batch_run",
+    "import_batches_run_queued",
     "import_report_response",
-    "imports_run_queued",
-    "kick_import_jobs",
 ]

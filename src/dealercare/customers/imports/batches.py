@@ -4,13 +4,12 @@ and finished as imported, rejected or failed with a row-by-row report."""
 import csv
 import io
 import logging
-import threading
 import time
 from collections.abc import Iterator
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +18,7 @@ from dealercare.core.audit import AuditEvent, audit_record
 from dealercare.core.downloads import as_attachment
 from dealercare.core.errors import DomainError
 from dealercare.core.roles import Action, require
+from dealercare.core.services import job_request
 from dealercare.customers.imports.rows import (
     ImportFailed,
     ImportRun,
@@ -29,6 +29,8 @@ from dealercare.customers.models import ImportBatch
 from dealercare.customers.spreadsheets import SheetRow, read_rows
 
 log = logging.getLogger(__name__)
+
+IMPORT_JOB = "imports_run_queued"  # declared in customers/jobs.py
 
 
 def customer_import(*, actor, upload, file_name: str) -> ImportBatch:
@@ -41,12 +43,14 @@ def customer_import(*, actor, upload, file_name: str) -> ImportBatch:
 
 
 def customer_import_submit(*, actor, upload, file_name: str) -> ImportBatch:
-    """A small file is imported at once; a large one is queued as a job (started after
-    commit, or by the every-minute job) so that no request holds a worker for minutes."""
+    """A small file is imported at once; a large one is queued for the import job, asked
+    to run at once, so that no request holds a worker for minutes."""
     if upload.size <= settings.IMPORT_INLINE_MAX_BYTES:
         return customer_import(actor=actor, upload=upload, file_name=file_name)
-    batch = customer_import_queue(actor=actor, upload=upload, file_name=file_name)
-    transaction.on_commit(kick_import_jobs)
+    with transaction.atomic():
+        batch = customer_import_queue(actor=actor, upload=upload, file_name=file_name)
+        if batch.status == ImportBatch.Status.QUEUED:
+            job_request(IMPORT_JOB)
     return batch
 
 
@@ -70,24 +74,7 @@ def customer_import_queue(*, actor, upload, file_name: str) -> ImportBatch:
     return batch
 
 
-def kick_import_jobs() -> None:
-    """Start the queued imports now rather than at the job runner's next minute."""
-    if settings.CELERY_BROKER_URL:
-        from dealercare.celery import run_job
-
-        run_job.delay("dealercare.customers.jobs.imports_run_queued")
-    else:
-        threading.Thread(target=_run_queued_and_close, daemon=True).start()
-
-
-def _run_queued_and_close() -> None:
-    try:
-        imports_run_queued()
-    finally:
-        connection.close()
-
-
-def imports_run_queued() -> int:
+def import_batches_run_queued() -> int:
     """Run every queued import, oldest first; an import still "running" long after its
     time limit lost its process and is marked failed. Returns the imports run."""
     limit = timedelta(seconds=settings.IMPORT_TIME_LIMIT_SECONDS)
