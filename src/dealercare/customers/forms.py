@@ -105,10 +105,14 @@ class CustomerForm(forms.Form):
         values["tags"] = ", ".join(sorted(tag.name for tag in customer.tags.all()))
         return values
 
-    def to_input(self) -> CustomerInput:
+    def values(self) -> dict:
+        """The submitted profile, as the fields of a ``CustomerInput``."""
         values = {name: self.cleaned_data[name] for name in self.fields if name != "version"}
         values["tags"] = [t for t in values["tags"].replace("，", ",").split(",") if t.strip()]
-        return CustomerInput(**values)
+        return values
+
+    def to_input(self) -> CustomerInput:
+        return CustomerInput(**self.values())
 
 
 class CustomerEditForm(CustomerForm):
@@ -136,16 +140,8 @@ class PrivacyExportForm(forms.Form):
 
 
 class EraseForm(forms.Form):
-    """The second confirmation: the customer's name typed out again."""
+    """The second confirmation: the customer's name typed out again (checked by the service)."""
 
-    name = forms.CharField(label=_("Type the customer's name to confirm"), max_length=200)
-
-    def __init__(self, data=None, *, customer: Customer):
-        super().__init__(data)
-        self.customer = customer
-
-    def clean_name(self):
-        typed = self.cleaned_data["name"].strip()
-        if typed != self.customer.name.strip():
-            raise forms.ValidationError(_("The name does not match the customer's name."))
-        return typed
+    confirm_name = forms.CharField(
+        label=_("Type the customer's name to confirm"), max_length=200, required=False
+    )

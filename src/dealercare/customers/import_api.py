@@ -5,9 +5,10 @@ from ninja.files import UploadedFile
 
 from dealercare.core.api_errors import ERRORS
 from dealercare.core.downloads import XLSX_TYPE
+from dealercare.core.http import api_no_store
 from dealercare.core.schemas import file_response, text
 from dealercare.customers import exports, imports, selectors
-from dealercare.customers.api import CustomerQuery, filters_from
+from dealercare.customers.api import CustomerQuery, url_filters
 from dealercare.customers.models import ImportBatch
 from dealercare.customers.schemas import ImportOut
 
@@ -51,6 +52,7 @@ export_router = Router(tags=["customers"])
     response=ERRORS,
     openapi_extra=file_response("text/csv", XLSX_TYPE, description="The customers, streamed"),
 )
+@api_no_store
 def customer_export(
     request,
     query: Query[CustomerQuery],
@@ -63,7 +65,7 @@ def customer_export(
     `reason` writes them in clear, for a role allowed to (audited either way)."""
     return exports.customer_export_response(
         actor=request.user,
-        filters=filters_from(query),
+        filters=url_filters(query),
         file_format=format,
         clear=clear,
         reason=reason,
