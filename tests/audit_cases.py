@@ -7,7 +7,8 @@ from django.db import transaction
 
 from dealercare.core.audit import AuditEvent, audit_record
 from dealercare.core.roles import Role
-from dealercare.customers.imports import customer_export, customer_import
+from dealercare.customers.exports import customer_export
+from dealercare.customers.imports import customer_import
 from dealercare.customers.quality import data_quality_export
 from dealercare.customers.selectors import CustomerFilters
 from dealercare.customers.services import (

@@ -1,5 +1,7 @@
 """Page forms: they parse what the browser sent; every rule is checked by the services."""
 
+import dataclasses
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +29,38 @@ class CustomerFilterForm(ListFilterForm):
     def __init__(self, data, *, tags, makes, models):
         super().__init__(data, makes=makes, models=models)
         self.fields["tag"].choices = _blank(_("All tags")) + [(t, t) for t in tags]
+
+
+class CustomerExportForm(CustomerFilterForm):
+    """The list's filters, the file format, and, for a role allowed to, clear values."""
+
+    format = forms.ChoiceField(label=_("format"), choices=[("xlsx", "XLSX"), ("csv", "CSV")])
+    clear = forms.BooleanField(
+        label=_("clear personal data"),
+        required=False,
+        help_text=_("Mobiles, e-mail, ID numbers, addresses and birthdays unmasked."),
+    )
+    reason = forms.CharField(
+        label=_("reason"),
+        required=False,
+        max_length=200,
+        help_text=_("Required for clear values; kept in the audit log."),
+    )
+
+    def __init__(self, data, *, tags, makes, models, clear_allowed: bool):
+        super().__init__(data, tags=tags, makes=makes, models=models)
+        if not clear_allowed:
+            del self.fields["clear"], self.fields["reason"]
+
+    def filters(self) -> CustomerFilters:
+        names = {f.name for f in dataclasses.fields(CustomerFilters)}
+        return CustomerFilters(**{k: v for k, v in self.cleaned_data.items() if v and k in names})
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("file"), help_text=_("CSV or XLSX with the export's columns; all rows or none.")
+    )
 
 
 class CustomerForm(forms.Form):

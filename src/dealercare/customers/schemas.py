@@ -194,6 +194,7 @@ class ImportOut(Schema):
     file_name: str
     status: str
     total_rows: int
+    rows_checked: int = Field(..., description="Progress while queued or running")
     customers_created: int
     vehicles_created: int
     errors: list[ImportErrorOut]
@@ -201,3 +202,5 @@ class ImportOut(Schema):
         ..., description="Rows imported with a remark, e.g. folded into an earlier row"
     )
     created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None

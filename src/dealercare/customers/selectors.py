@@ -20,6 +20,7 @@ from dealercare.customers.models import (
     ConsentRecord,
     Customer,
     Grade,
+    ImportBatch,
     RelatedPerson,
     Tag,
 )
@@ -235,3 +236,15 @@ def customer_counts_per_dealer() -> dict:
         for grade in Grade.values
     }
     return {"customers": count_per_dealer(customers), **per_grade}
+
+
+def import_batch_list(*, actor, limit: int = 20) -> list[ImportBatch]:
+    """The dealer's latest imports, without their files and reports."""
+    require(actor, Action.CUSTOMER_IMPORT)
+    batches = scope_to_dealer(actor, ImportBatch.objects.defer("content", "errors", "notices"))
+    return list(batches.order_by("-pk")[:limit])
+
+
+def import_batch_get(*, actor, batch_id) -> ImportBatch:
+    batches = ImportBatch.objects.defer("content")
+    return get_for(actor, batches, batch_id, action=Action.CUSTOMER_IMPORT)

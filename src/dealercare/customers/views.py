@@ -13,14 +13,16 @@ from dealercare.core.forms import ConfirmForm
 from dealercare.core.http import no_store
 from dealercare.core.pages import bound, list_page, render_page, staff_page, submit
 from dealercare.core.pagination import paginate
-from dealercare.core.roles import Action, require
-from dealercare.customers import quality, selectors, services
+from dealercare.core.roles import Action, allows, require
+from dealercare.customers import exports, imports, quality, selectors, services
 from dealercare.customers.forms import (
     ConsentForm,
     CustomerEditForm,
+    CustomerExportForm,
     CustomerFilterForm,
     CustomerForm,
     EraseForm,
+    ImportForm,
     MergeForm,
     PrivacyExportForm,
 )
@@ -48,6 +50,64 @@ def customer_list(request):
         check_url=selectors.refuse_personal_data_in_url,
         context_for=context_for,
     )
+
+
+@staff_page("GET", "POST")
+def customer_export(request):
+    require(request.user, Action.CUSTOMER_EXPORT)
+    makes, models = vehicle_makes_and_models(actor=request.user)
+    form = bound(
+        request,
+        CustomerExportForm,
+        tags=selectors.tag_names(actor=request.user),
+        makes=makes,
+        models=models,
+        clear_allowed=allows(request.user, Action.CUSTOMER_EXPORT_CLEAR),
+    )
+    outcome = submit(
+        form,
+        lambda: exports.customer_export_response(
+            actor=request.user,
+            filters=form.filters(),
+            file_format=form.cleaned_data["format"],
+            clear=form.cleaned_data.get("clear", False),
+            reason=form.cleaned_data.get("reason", ""),
+        ),
+    )
+    if outcome.done:
+        return outcome.value
+    return render(request, "customers/export.html", {"form": form})
+
+
+@staff_page("GET", "POST")
+def import_list(request):
+    require(request.user, Action.CUSTOMER_IMPORT)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    outcome = submit(
+        form,
+        lambda: imports.customer_import_submit(
+            actor=request.user,
+            upload=form.cleaned_data["file"],
+            file_name=form.cleaned_data["file"].name,
+        ),
+    )
+    if outcome.done:
+        return redirect("customers:import", pk=outcome.value.pk)
+    batches = selectors.import_batch_list(actor=request.user)
+    return render(request, "customers/imports.html", {"form": form, "batches": batches})
+
+
+@staff_page("GET")
+def import_detail(request, pk):
+    batch = selectors.import_batch_get(actor=request.user, batch_id=pk)
+    context = {"batch": batch}
+    return render_page(request, "customers/import.html", "customers/_import_status.html", context)
+
+
+@staff_page("GET")
+def import_report(request, pk):
+    batch = selectors.import_batch_get(actor=request.user, batch_id=pk)
+    return imports.import_report_response(batch)
 
 
 def _personal_rows(customer: Customer) -> list[dict]:
