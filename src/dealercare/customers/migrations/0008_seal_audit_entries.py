@@ -53,7 +53,7 @@ def seal(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("customers", "0006_import_notices"),
+        ("customers", "0007_import_jobs"),
         ("core", "0008_personal_data_keys"),
     ]
 
