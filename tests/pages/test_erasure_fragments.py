@@ -46,10 +46,9 @@ FRAGMENTS = [
     "gonglimail",
     "12345678",
     "87654321",
-    "002X",
     "常来喝茶",
-    "1949",
-]
+    "1949-12-31",
+]  # no fragment shorter than 8 digits: base64 ciphertext holds short digit runs by chance
 
 
 @pytest.fixture
