@@ -129,15 +129,20 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lockout: 5 bad passwords for one account within 15 minutes locks it for 15 minutes.
+# Login throttling (R-SEC-6), counted by axes in the database: 5 bad passwords for one
+# username from one client address within 15 minutes lock that pair; 20 from one address,
+# whatever the usernames, lock the address (core.lockout.LoginThrottle). Failures from
+# elsewhere never lock a user out. Every failure and every login (page or API token) is
+# kept in axes' logs.
 AXES_FAILURE_LIMIT = 5
+LOGIN_ADDRESS_FAILURE_LIMIT = 20
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "dealercare.core.lockout.LoginThrottle"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "dealercare.core.lockout.lockout_response"
-# Locking the account (not account+IP) is the stricter rule the dealers asked for.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 SECURE_COOKIES = env_bool("DEALERCARE_SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
@@ -151,6 +156,9 @@ if env_bool("DEALERCARE_BEHIND_TLS_PROXY", False):
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    # The client's address for login throttling is the one the proxy saw.
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -35,7 +35,7 @@ def test_repeated_bad_passwords_show_the_lockout_page(cast):
         client.post("/login/", {"username": "advisor@sh01", "password": "wrong"})
     locked = client.post("/login/", {"username": "advisor@sh01", "password": "dealercare-demo"})
     assert locked.status_code == 429
-    assert "账号已锁定" in locked.content.decode()
+    assert "登录已暂停" in locked.content.decode()
 
 
 def test_login_then_logout(cast):

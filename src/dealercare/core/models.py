@@ -51,6 +51,14 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.first_name or self.username
 
+    def save(self, *args, **kwargs):
+        # A new password or a deactivation ends every API token at once. Sessions end by
+        # themselves: Django checks each one against the password hash and is_active.
+        ends_access = self._password is not None or not self.is_active
+        super().save(*args, **kwargs)
+        if ends_access:
+            ApiToken.objects.filter(user=self).delete()
+
 
 class ApiToken(models.Model):
     """A bearer token for the API. Only its SHA-256 is stored."""

@@ -4,6 +4,7 @@ import secrets
 from datetime import timedelta
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_in
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +28,7 @@ class AuthenticationFailed(DomainError):
 class AccountLocked(DomainError):
     code = "account_locked"
     status = 429
-    default_message = _("Too many failed logins. The account is locked for 15 minutes.")
+    default_message = _("Too many failed logins. Please wait 15 minutes before trying again.")
 
 
 def token_hash(raw: str) -> str:
@@ -45,6 +46,8 @@ def api_token_issue(*, request, username: str, password: str) -> str:
     ApiToken.objects.create(
         user=user, key_hash=token_hash(raw), expires_at=timezone.now() + TOKEN_LIFETIME
     )
+    # A token is a login: axes logs it (and clears the pair's failures), last_login moves.
+    user_logged_in.send(sender=type(user), request=request, user=user)
     return raw
 
 
