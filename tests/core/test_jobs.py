@@ -23,6 +23,7 @@ from dealercare.core.jobs import job_runs_purge
 from dealercare.core.models import AuditEntry, JobRun, JobState
 from dealercare.core.roles import Role
 from dealercare.core.runner import (
+    InProcessRunner,
     job_claim,
     job_execute,
     job_state_sync,
@@ -296,6 +297,31 @@ def test_two_runner_threads_run_a_due_job_once(declared):
     assert len(declared.calls["slow"]) == 1
     assert sorted(len(r) for r in runs.values()) == [0, 1]
     assert JobRun.objects.get().outcome == "ok"
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+@pytest.mark.django_db(transaction=True)
+def test_a_long_job_does_not_hold_up_a_frequent_one(declared):
+    release = threading.Event()
+    for job in (
+        declared.add("nightly", every_minutes(1), work=lambda: release.wait(30)),
+        declared.add("outbox", every_minutes(1)),
+    ):
+        job_state_sync(job)
+    JobState.objects.update(next_due=timezone.now() - timedelta(seconds=1))
+    runner = InProcessRunner(threads=2)
+    try:
+        nightly, outbox = runner.turn()
+        assert outbox.result(timeout=10).outcome == "ok"
+        JobState.objects.filter(name="outbox").update(next_due=timezone.now())
+        [outbox_again] = runner.turn()  # nightly is still running, in its own thread
+        assert outbox_again.result(timeout=10).job.name == "outbox"
+        assert not nightly.done()
+    finally:
+        release.set()
+        runner.pool.shutdown(wait=True)
+    assert nightly.result().outcome == "ok"
+    assert (len(declared.calls["nightly"]), len(declared.calls["outbox"])) == (1, 2)
 
 
 # --- the page --------------------------------------------------------------------------

@@ -10,10 +10,12 @@ import os
 import secrets
 import socket
 import time
+from collections.abc import Collection
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, close_old_connections, transaction
+from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -134,27 +136,57 @@ def _finish(job: Job, run: JobRun, *, outcome: str, result=None, error: str = ""
         mine.update(**released)
 
 
-def run_due_jobs(runner: str) -> list[JobRun]:
-    """One turn of the in-process runner: every job whose time has come, one after another."""
-    runs = []
+def claim_due_jobs(runner: str, *, running: Collection[str] = ()) -> list[tuple[Job, JobRun]]:
+    """Every job whose time has come, claimed for ``runner`` (except those it is running)."""
+    claimed = []
     for job in registered_jobs().values():
-        state = job_state_sync(job)
-        run = job_claim(job, state, runner=runner, due_by=timezone.now())
+        if job.name in running:
+            continue
+        run = job_claim(job, job_state_sync(job), runner=runner, due_by=timezone.now())
         if run is not None:
-            runs.append(job_execute(job, run))
-    return runs
+            claimed.append((job, run))
+    return claimed
 
 
-def run_forever(tick_seconds: float = 5.0) -> None:
-    runner = runner_id()
-    log.info("job runner %s started", runner)
-    while True:
-        close_old_connections()
-        try:
-            run_due_jobs(runner)
-        except Exception:
-            log.exception("job runner turn failed; trying again in %s s", tick_seconds)
-        time.sleep(tick_seconds)
+def run_due_jobs(runner: str) -> list[JobRun]:
+    """Every job whose time has come, one after another (``run_jobs --once``)."""
+    return [job_execute(job, run) for job, run in claim_due_jobs(runner)]
+
+
+def _execute_in_thread(job: Job, run: JobRun) -> JobRun:
+    try:
+        return job_execute(job, run)
+    finally:
+        connection.close()
+
+
+class InProcessRunner:
+    """The loop of ``manage.py run_jobs``. Each claimed job runs in a thread of its own, so
+    a long job (the nightly retention) never holds up a frequent one (the outbox)."""
+
+    def __init__(self, threads: int = 4):
+        self.id = runner_id()
+        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="job")
+        self.running: dict[str, Future] = {}
+
+    def turn(self) -> list[Future]:
+        self.running = {name: f for name, f in self.running.items() if not f.done()}
+        started = [
+            (job.name, self.pool.submit(_execute_in_thread, job, run))
+            for job, run in claim_due_jobs(self.id, running=self.running)
+        ]
+        self.running.update(started)
+        return [future for _name, future in started]
+
+    def run_forever(self, tick_seconds: float = 5.0) -> None:
+        log.info("job runner %s started", self.id)
+        while True:
+            close_old_connections()
+            try:
+                self.turn()
+            except Exception:
+                log.exception("job runner turn failed; trying again in %s s", tick_seconds)
+            time.sleep(tick_seconds)
 
 
 def run_job_turn(name: str, *, runner: str) -> JobRun | None:

@@ -254,7 +254,7 @@ def _sheet_title(title) -> str:
 @staff_page("GET")
 @never_cache
 def data_quality_xlsx(request):
-    checks = quality.data_quality_report(actor=request.user)
+    checks = quality.data_quality_export(actor=request.user)
     workbook = Workbook(write_only=True)
     for check in checks:
         sheet = workbook.create_sheet(_sheet_title(check.title))

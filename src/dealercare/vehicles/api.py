@@ -19,7 +19,11 @@ router = Router(tags=["vehicles"])
 
 
 class VehicleQuery(Schema):
-    q: SearchText = Field("", description="Plate, VIN or its last 6, owner's mobile or name")
+    q: SearchText = Field(
+        "",
+        description="Plate, VIN or its last 6; the owner's mobile, ID number or name for a "
+        "role with customer access",
+    )
     make: text(50) = ""
     model: text(50) = ""
     service_due_before: date | None = None

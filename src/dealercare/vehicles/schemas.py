@@ -4,6 +4,7 @@ from typing import Annotated
 from ninja import Field, Schema
 
 from dealercare.core.schemas import text
+from dealercare.vehicles.selectors import owner_visible
 from dealercare.vehicles.services import MAX_ODOMETER_KM
 
 Km = Annotated[int, Field(ge=0, le=MAX_ODOMETER_KM)]
@@ -40,7 +41,8 @@ class VehicleOut(Schema):
     colour: str
     purchase_date: date | None
     warranty_end: date | None
-    owner_id: int | None
+    owner_id: int | None = Field(description="null when hidden from your role, see owner_hidden")
+    owner_hidden: bool = Field(description="true for a role without customer access")
     current_km: int | None
     last_service_date: date | None
     last_service_km: int | None
@@ -54,6 +56,14 @@ class VehicleOut(Schema):
     version: int
     created_at: datetime
     updated_at: datetime
+
+    @staticmethod
+    def resolve_owner_id(obj, context) -> int | None:
+        return obj.owner_id if owner_visible(context["request"].user) else None
+
+    @staticmethod
+    def resolve_owner_hidden(obj, context) -> bool:
+        return obj.owner_id is not None and not owner_visible(context["request"].user)
 
 
 class VehiclePageOut(Schema):

@@ -25,6 +25,12 @@ class VehicleFilters:
     service_due_before: object = None
 
 
+def owner_visible(actor) -> bool:
+    """Who owns a car is personal data: only a role with customer access sees it, or
+    finds cars by their owner's mobile, ID number or name (least privilege, R-SEC-2)."""
+    return allows(actor, Action.CUSTOMER_VIEW)
+
+
 def vehicle_list(*, actor, filters: VehicleFilters) -> QuerySet:
     require(actor, Action.VEHICLE_VIEW)
     vehicles = scope_to_dealer(actor, Vehicle.objects.select_related("owner"))
@@ -33,6 +39,8 @@ def vehicle_list(*, actor, filters: VehicleFilters) -> QuerySet:
         matching = vehicles_matching(actor.dealer_id, search)
         if matching is not None:
             vehicles = vehicles.filter(pk__in=matching.values("pk"))
+        elif not owner_visible(actor):
+            return vehicles.none()
         else:
             # A mobile or a name: find the owners first, by the customer indexes (which
             # all lead with the dealer), then their cars by the owner index.

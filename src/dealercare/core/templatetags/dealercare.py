@@ -26,6 +26,7 @@ AUDIT_VERBS = {
     "customer.reveal": _("revealed in clear text"),
     "customer.merge": _("merged a duplicate into the customer"),
     "customer.merged_into": _("merged the customer into another"),
+    "customer.data_quality_export": _("downloaded the data-quality report"),
     "consent.record": _("recorded marketing consent"),
     "vehicle.create": _("added the vehicle"),
     "vehicle.update": _("changed the vehicle"),

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from dealercare.core.runner import run_due_jobs, run_forever, runner_id
+from dealercare.core.runner import InProcessRunner, run_due_jobs, runner_id
 
 
 class Command(BaseCommand):
@@ -17,4 +17,4 @@ class Command(BaseCommand):
                 self.stdout.write(f"{run.job.name}: {run.outcome} {run.error or run.result}")
             return
         self.stdout.write("Job runner started.")
-        run_forever()
+        InProcessRunner().run_forever()
