@@ -13,6 +13,7 @@ from dealercare.analytics.api import router as brand_router
 from dealercare.core.api import BearerToken
 from dealercare.core.api import router as auth_router
 from dealercare.core.api_errors import add_error_handlers
+from dealercare.core.errors import BodyTooLarge, MalformedBody, UnsupportedMediaType
 from dealercare.customers.api import router as customers_router
 from dealercare.customers.import_api import export_router
 from dealercare.customers.import_api import router as imports_router
@@ -31,7 +32,24 @@ class OrjsonRenderer(BaseRenderer):
         return orjson.dumps(data, default=self.fallback)
 
 
-api = NinjaAPI(
+class DealerCareAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        """Every operation that takes a body may also meet the body guard's answers
+        (dealercare.core.middleware): say so, so that clients and schemathesis know."""
+        schema = super().get_openapi_schema(**kwargs)
+        ref = {"$ref": "#/components/schemas/ErrorOut"}
+        error = {"content": {"application/json": {"schema": ref}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                if "requestBody" in operation:
+                    for exc in (MalformedBody, BodyTooLarge, UnsupportedMediaType):
+                        operation["responses"].setdefault(
+                            exc.status, {"description": str(exc.default_message), **error}
+                        )
+        return schema
+
+
+api = DealerCareAPI(
     title="DealerCare API",
     version="1",
     urls_namespace="api",

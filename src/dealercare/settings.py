@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "dealercare.core.middleware.api_body_guard",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -186,6 +187,9 @@ WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# A body past this is refused with 413 before anything reads it: the largest import plus
+# room for the multipart framing.
+REQUEST_MAX_BODY_BYTES = IMPORT_MAX_UPLOAD_BYTES + 1024 * 1024
 
 # Personal-data protection (R-SEC-3). Keys are base64 32-byte values; the first encryption
 # key encrypts, every key in the ring decrypts, so keys can be rotated. The blind-index key

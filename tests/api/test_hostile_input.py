@@ -119,11 +119,8 @@ def test_fifty_megabyte_upload_is_refused_before_reading(cast, api_as):
     big = SimpleUploadedFile("huge.csv", b"a" * (50 * 1024 * 1024))
     manager = api_as(cast.staff_a[Role.MANAGER])
     response = manager.client.post("/api/v1/imports", {"file": big}, headers=manager.headers)
-    assert response.status_code == 200
-    body = response.json()
-    assert body["status"] == "rejected" and body["errors"][0]["field"] == "file"
-    assert "MB" in body["errors"][0]["message"]
-    assert not Customer.objects.exists()
+    assert response.status_code == 413 and response.json()["code"] == "body_too_large"
+    assert not Customer.objects.exists() and not ImportBatch.objects.exists()
 
 
 def test_binary_file_is_not_a_spreadsheet(cast):

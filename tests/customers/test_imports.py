@@ -8,7 +8,7 @@ from openpyxl import Workbook, load_workbook
 from dealercare.core.roles import Role
 from dealercare.core.validators import make_mobile, make_plate, make_vin
 from dealercare.customers.imports import customer_import
-from dealercare.customers.models import Customer, ImportBatch
+from dealercare.customers.models import Customer, ImportBatch, Tag
 from dealercare.customers.spreadsheets import COLUMNS, xlsx_stream
 from dealercare.vehicles.models import Vehicle
 
@@ -156,3 +156,73 @@ def test_xlsx_export_is_written_while_it_is_sent():
     assert header[0] == "姓名" and len(rest) == 2999
     # an empty cell keeps the columns in place; formulas and markup arrive as plain text
     assert first[:5] == ("客户0", None, "'=1+1", "<b>&</b>", "42")
+
+
+TAGGED = [*HEADER, "身份证号", "标签"]
+
+
+def tagged_rows(count: int) -> list[list]:
+    return [[*row, "", ""] for row in good_rows(count)]
+
+
+def test_tags_are_imported_and_linked(cast):
+    rows = tagged_rows(3)
+    rows[0][-1] = "VIP;车友会"
+    rows[1][-1] = "车友会、试驾"
+    batch = run_import(cast, csv_upload(rows, header=TAGGED))
+    assert batch.status == ImportBatch.Status.IMPORTED, batch.errors
+    tags = {c.name: sorted(t.name for t in c.tags.all()) for c in Customer.objects.all()}
+    assert tags == {"王0": ["VIP", "车友会"], "王1": ["试驾", "车友会"], "王2": []}
+    assert Tag.objects.filter(dealer=cast.dealer_a).count() == 3
+
+
+def test_tags_are_added_to_a_customer_on_file(cast):
+    rows = tagged_rows(1)
+    run_import(cast, csv_upload(rows, header=TAGGED))
+    rows[0][-1] = "保险到期"
+    rows[0][2] = make_vin(random.Random(99))
+    batch = run_import(cast, csv_upload(rows, header=TAGGED))
+    assert batch.status == ImportBatch.Status.IMPORTED, batch.errors
+    assert [t.name for t in Customer.objects.get().tags.all()] == ["保险到期"]
+
+
+def test_rows_sharing_a_mobile_are_reported_as_folded(cast, api_as):
+    rows = tagged_rows(3)
+    rows[2][1] = rows[0][1]  # row 4 has row 2's mobile, another name and a tag
+    rows[2][-1] = "二手车"
+    batch = run_import(cast, csv_upload(rows, header=TAGGED))
+    assert batch.status == ImportBatch.Status.IMPORTED, batch.errors
+    assert (batch.customers_created, batch.vehicles_created) == (2, 3)
+    [notice] = batch.notices
+    assert (notice["row"], notice["field"]) == (4, "phone")
+    assert "2" in notice["message"] and "姓名" in notice["message"]
+    customer = Customer.objects.get(name="王0")
+    assert customer.vehicles.count() == 2 and [t.name for t in customer.tags.all()] == ["二手车"]
+    manager = api_as(cast.staff_a[Role.MANAGER])
+    assert manager.get(f"/imports/{batch.pk}").json()["notices"][0]["row"] == 4
+    report = manager.get(f"/imports/{batch.pk}/report.csv").content.decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(report)))[1][:2] == ["4", "phone"]
+
+
+def test_a_known_id_number_under_a_new_mobile_is_a_duplicate(cast):
+    rows = tagged_rows(1)
+    rows[0][-2] = "110105199001011232"
+    run_import(cast, csv_upload(rows, header=TAGGED))
+    known = Customer.objects.get()
+    again = tagged_rows(2)
+    again[1][-2] = "110105199001011232"
+    again[1][1] = "13912345678"
+    batch = run_import(cast, csv_upload(again[1:], header=TAGGED))
+    assert batch.status == ImportBatch.Status.REJECTED
+    assert [(e["row"], e["field"]) for e in batch.errors] == [(2, "id_number")]
+    assert f"#{known.pk}" in batch.errors[0]["message"]
+    assert Customer.objects.count() == 1
+
+
+def test_one_id_number_under_two_mobiles_in_a_file_is_a_duplicate(cast):
+    rows = tagged_rows(3)
+    rows[0][-2] = rows[2][-2] = "110105199001011232"
+    batch = run_import(cast, csv_upload(rows, header=TAGGED))
+    assert batch.status == ImportBatch.Status.REJECTED
+    assert [(e["row"], e["field"]) for e in batch.errors] == [(4, "id_number")]
+    assert "2" in batch.errors[0]["message"] and not Customer.objects.exists()

@@ -68,3 +68,23 @@ class Conflict(DomainError):
 class BusinessRuleViolation(DomainError):
     code = "business_rule"
     status = 409
+
+
+class MalformedBody(DomainError):
+    code = "malformed_body"
+    status = 400
+    default_message = _("The request body could not be read.")
+
+
+class UnsupportedMediaType(DomainError):
+    code = "unsupported_media_type"
+    status = 415
+    default_message = _(
+        "Send JSON (application/json) or a file upload (multipart/form-data) in UTF-8."
+    )
+
+
+class BodyTooLarge(DomainError):
+    code = "body_too_large"
+    status = 413
+    default_message = _("The request body is too large.")

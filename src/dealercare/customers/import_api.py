@@ -46,8 +46,12 @@ def import_report(request, batch_id: int):
 def import_report_response(batch: ImportBatch) -> HttpResponse:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["行号 row", "字段 field", "原因 reason"])
-    writer.writerows([e["row"], e["field"], e["message"]] for e in batch.errors)
+    writer.writerow(["行号 row", "字段 field", "原因 reason", "类别 kind"])
+    entries = [(e, "错误 error") for e in batch.errors] + [
+        (n, "提示 notice") for n in batch.notices
+    ]
+    entries.sort(key=lambda entry: entry[0]["row"])
+    writer.writerows([e["row"], e["field"], e["message"], kind] for e, kind in entries)
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     return as_attachment(response, f"import-{batch.pk}-errors.csv")
 

@@ -15,10 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dealercare.core.audit import AuditEvent, audit_record, audit_record_many
+from dealercare.core.crypto import id_number_index
 from dealercare.core.errors import DomainError
 from dealercare.core.masking import mask_name
 from dealercare.core.roles import Action, require
-from dealercare.customers.models import Customer, ImportBatch
+from dealercare.customers.models import Customer, ImportBatch, Tag
 from dealercare.customers.selectors import CustomerFilters, customer_list
 from dealercare.customers.services import CustomerInput, apply_profile, customer_clean, phone_index
 from dealercare.customers.spreadsheets import COLUMNS, SheetRow, read_rows
@@ -109,21 +110,25 @@ def _clean_row(row: SheetRow) -> CleanRow:
 class ImportRun:
     actor: object
     customers_by_phone: dict[str, Customer] = field(default_factory=dict)
+    first_rows_by_phone: dict[str, CleanRow] = field(default_factory=dict)
+    rows_by_id_number: dict[str, CleanRow] = field(default_factory=dict)
+    tags_by_phone: dict[str, set[str]] = field(default_factory=dict)
     vins_seen: dict[str, int] = field(default_factory=dict)
     errors: list[dict] = field(default_factory=list)
+    notices: list[dict] = field(default_factory=list)
     total_rows: int = 0
     customers_created: int = 0
     vehicles_created: int = 0
 
     def reject(self, number: int, fields: dict[str, list[str]]) -> None:
-        for name, messages in fields.items():
-            for message in messages:
-                if len(self.errors) < MAX_REPORTED_ERRORS:
-                    self.errors.append({"row": number, "field": name, "message": str(message)})
+        _report(self.errors, number, fields)
+
+    def notice(self, number: int, name: str, message: str) -> None:
+        _report(self.notices, number, {name: [message]})
 
     def write_batch(self, rows: list[CleanRow]) -> None:
         dealer_id = self.actor.dealer_id
-        new_customers = self._customers_for(rows, dealer_id)
+        new_customers = self._customers_for(self._fold(rows), dealer_id)
         existing_vins = dict(
             Vehicle.objects.filter(
                 dealer_id=dealer_id, vin__in=[r.vehicle["vin"] for r in rows if r.vehicle]
@@ -157,6 +162,7 @@ class ImportRun:
             return
         Vehicle.objects.bulk_create(vehicles)
         self._histories(vehicles)
+        self._link_tags(rows)
         self.vehicles_created += len(vehicles)
         audit_record_many(
             actor=self.actor,
@@ -164,25 +170,82 @@ class ImportRun:
             events=[_import_event(c) for c in new_customers],
         )
 
+    def _fold(self, rows: list[CleanRow]) -> list[CleanRow]:
+        """The first row of each mobile in the file; a later row with the same mobile adds
+        its vehicle and tags to that row's customer, and the report says so."""
+        first_rows = []
+        for row in rows:
+            digest = phone_index(row.customer["phone"])
+            self.tags_by_phone.setdefault(digest, set()).update(row.customer["tags"])
+            first = self.first_rows_by_phone.setdefault(digest, row)
+            if first is row:
+                first_rows.append(row)
+            else:
+                self.notice(row.number, "phone", _folded_message(first, row))
+        return first_rows
+
     def _customers_for(self, rows: list[CleanRow], dealer_id: int) -> list[Customer]:
-        wanted = {phone_index(r.customer["phone"]): r for r in rows}
-        unknown = [h for h in wanted if h not in self.customers_by_phone]
+        unknown = [phone_index(r.customer["phone"]) for r in rows]
         for customer in Customer.objects.filter(
             dealer_id=dealer_id, phone_hmac__in=unknown, merged_into=None
         ):
             self.customers_by_phone[customer.phone_hmac] = customer
+        new_rows = [
+            r for r in rows if phone_index(r.customer["phone"]) not in self.customers_by_phone
+        ]
+        self._refuse_known_id_numbers(new_rows, dealer_id)
         created = []
-        for digest, row in wanted.items():
-            if digest in self.customers_by_phone:
-                continue
+        for row in new_rows:
             customer = Customer(dealer_id=dealer_id)
             apply_profile(customer, row.customer)
-            self.customers_by_phone[digest] = customer
+            self.customers_by_phone[customer.phone_hmac] = customer
             created.append(customer)
         if not self.errors:
             Customer.objects.bulk_create(created)
             self.customers_created += len(created)
         return created
+
+    def _refuse_known_id_numbers(self, rows: list[CleanRow], dealer_id: int) -> None:
+        """An ID number on file, or earlier in the file, under another mobile is the same
+        person: a duplicate to resolve (merge, or correct the mobile), not a new record."""
+        digests = [(id_number_index(r.customer["id_number"]), r) for r in rows]
+        digests = [(digest, row) for digest, row in digests if digest]
+        on_file = dict(
+            Customer.objects.filter(
+                dealer_id=dealer_id,
+                id_number_hmac__in=[digest for digest, _row in digests],
+                merged_into=None,
+            ).values_list("id_number_hmac", "pk")
+        )
+        for digest, row in digests:
+            earlier = self.rows_by_id_number.setdefault(digest, row)
+            if digest in on_file:
+                message = _("This ID number is on file for customer #%s, under another mobile.")
+                self.reject(row.number, {"id_number": [message % on_file[digest]]})
+            elif earlier is not row:
+                message = _("The same ID number is in row %s, under another mobile.")
+                self.reject(row.number, {"id_number": [message % earlier.number]})
+
+    def _link_tags(self, rows: list[CleanRow]) -> None:
+        links = {
+            (self.customers_by_phone[digest].pk, name)
+            for digest in {phone_index(r.customer["phone"]) for r in rows}
+            for name in self.tags_by_phone.pop(digest, ())
+        }
+        if not links:
+            return
+        dealer_id = self.actor.dealer_id
+        names = {name for _customer, name in links}
+        Tag.objects.bulk_create(
+            [Tag(dealer_id=dealer_id, name=name) for name in names], ignore_conflicts=True
+        )
+        tag_ids = dict(
+            Tag.objects.filter(dealer_id=dealer_id, name__in=names).values_list("name", "pk")
+        )
+        Customer.tags.through.objects.bulk_create(
+            [Customer.tags.through(customer_id=c, tag_id=tag_ids[n]) for c, n in links],
+            ignore_conflicts=True,
+        )
 
     def _histories(self, vehicles: list[Vehicle]) -> None:
         Ownership.objects.bulk_create(
@@ -206,6 +269,25 @@ class ImportRun:
             for v in vehicles
             if v.current_km is not None
         )
+
+
+def _report(entries: list[dict], number: int, fields: dict[str, list[str]]) -> None:
+    for name, messages in fields.items():
+        for message in messages:
+            if len(entries) < MAX_REPORTED_ERRORS:
+                entries.append({"row": number, "field": name, "message": str(message)})
+
+
+def _folded_message(first: CleanRow, row: CleanRow) -> str:
+    differing = [
+        str(Customer._meta.get_field(key).verbose_name)
+        for key in CUSTOMER_KEYS
+        if row.customer[key] and row.customer[key] != first.customer[key]
+    ]
+    message = _("Same mobile as row %s: imported into that row's customer.") % first.number
+    if differing:
+        message += " " + _("Its differing %s were not imported.") % ", ".join(differing)
+    return message
 
 
 def _import_event(customer: Customer) -> AuditEvent:
@@ -271,6 +353,7 @@ def _record_batch(actor, file_name: str, run: ImportRun) -> ImportBatch:
         customers_created=run.customers_created if imported else 0,
         vehicles_created=run.vehicles_created if imported else 0,
         errors=run.errors,
+        notices=run.notices,
     )
     audit_record(
         actor=actor,

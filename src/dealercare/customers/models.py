@@ -196,3 +196,4 @@ class ImportBatch(TenantModel):
     customers_created = models.PositiveIntegerField(_("new customers"), default=0)
     vehicles_created = models.PositiveIntegerField(_("new vehicles"), default=0)
     errors = models.JSONField(_("errors"), default=list)
+    notices = models.JSONField(_("notices"), default=list)

@@ -173,4 +173,7 @@ class ImportOut(Schema):
     customers_created: int
     vehicles_created: int
     errors: list[ImportErrorOut]
+    notices: list[ImportErrorOut] = Field(
+        ..., description="Rows imported with a remark, e.g. folded into an earlier row"
+    )
     created_at: datetime
