@@ -68,3 +68,7 @@ bench: venv messages
 .PHONY: bench-import
 bench-import: venv messages
 	DATABASE_URL=$(BENCH_DB) $(PY) bench/import_bench.py $(BENCH_ARGS)
+
+.PHONY: bench-outbox
+bench-outbox: venv messages
+	DATABASE_URL=$(BENCH_DB) $(PY) bench/outbox_bench.py $(BENCH_ARGS)

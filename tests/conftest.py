@@ -39,6 +39,12 @@ def make_staff(dealer: Dealer, role: str) -> User:
     return user
 
 
+@pytest.fixture(autouse=True)
+def _outbox_waits_for_dispatch(settings):
+    """No background sending in tests: a test that wants messages sent dispatches them."""
+    settings.OUTBOX_KICK = "off"
+
+
 @pytest.fixture
 def cast(db) -> Cast:
     brand = Brand.objects.create(code="xt", name="星途汽车")

@@ -203,6 +203,35 @@ BLIND_INDEX_KEY = os.environ.get("DEALERCARE_BLIND_INDEX_KEY", "")
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TIMEZONE = TIME_ZONE
 
+# The outbox (dealercare.core.messaging). E-mail goes through Django's mail backend (SMTP
+# at EMAIL_HOST:EMAIL_PORT); SMS and WeChat through the adapter named per channel — the
+# default records each send in ProviderLog; a real gateway is an adapter class here.
+EMAIL_HOST = os.environ.get("DEALERCARE_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DEALERCARE_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DEALERCARE_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DEALERCARE_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DEALERCARE_EMAIL_TLS", False)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEALERCARE_EMAIL_FROM", "DealerCare <noreply@dealercare.local>"
+)
+OUTBOX_PROVIDERS = {
+    "sms": os.environ.get(
+        "DEALERCARE_SMS_PROVIDER", "dealercare.core.messaging.channels.LogProvider"
+    ),
+    "wechat": os.environ.get(
+        "DEALERCARE_WECHAT_PROVIDER", "dealercare.core.messaging.channels.LogProvider"
+    ),
+}
+# After each commit that queued messages: "thread" sends them at once in the background,
+# "inline" before the request returns, "off" leaves them to the job (every minute).
+OUTBOX_KICK = os.environ.get("DEALERCARE_OUTBOX_KICK", "thread")
+OUTBOX_BATCH_SIZE = 100
+OUTBOX_LEASE_SECONDS = int(os.environ.get("DEALERCARE_OUTBOX_LEASE_SECONDS", "300"))
+OUTBOX_MAX_ATTEMPTS = 5
+OUTBOX_BACKOFF_SECONDS = 60  # 1, 2, 4, 8 minutes between the five attempts
+OUTBOX_BACKOFF_MAX_SECONDS = 3600
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("customers/", include("dealercare.customers.urls")),
     path("vehicles/", include("dealercare.vehicles.urls")),
+    path("", include("dealercare.core.messaging.urls")),
     path("", include("dealercare.core.urls")),
     path("", include("dealercare.analytics.urls")),
 ]

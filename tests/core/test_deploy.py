@@ -61,6 +61,12 @@ def test_production_refuses_to_start_without_a_key():
     assert "without DEALERCARE_BLIND_INDEX_KEY." in done.stderr
 
 
+def test_production_refuses_to_start_with_a_malformed_key():
+    done = manage("check", env=production_env(DEALERCARE_FIELD_KEYS=f"{random_key()},short"))
+    assert done.returncode != 0
+    assert "DEALERCARE_FIELD_KEYS must hold base64-encoded 32-byte keys." in done.stderr
+
+
 def test_debug_mode_starts_without_keys():
     env = {"PATH": os.environ["PATH"], "DATABASE_URL": "sqlite:///:memory:"}
     refused = manage("check", env=env)

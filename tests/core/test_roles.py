@@ -48,6 +48,9 @@ EXPECTED: dict[Action, frozenset[Role]] = {
     Action.VEHICLE_DELETE: roles(ADMIN, MANAGER),
     Action.MILEAGE_RECORD: roles(ADMIN, MANAGER, ADVISOR, TECHNICIAN, INSPECTOR),
     Action.AUDIT_VIEW: roles(ADMIN, MANAGER, SALES, ADVISOR, CSR),
+    # What was sent to customers, and sending it again, is the customer-service desk's.
+    Action.OUTBOX_VIEW: roles(ADMIN, MANAGER, CSR),
+    Action.OUTBOX_MANAGE: roles(ADMIN, MANAGER, CSR),
     Action.STAFF_MANAGE: roles(ADMIN),
     Action.JOB_VIEW: roles(ADMIN),
     Action.JOB_RUN: roles(ADMIN),

@@ -1,8 +1,10 @@
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from dealercare.core.messaging.selectors import inbox_unread_count
 from dealercare.core.roles import Action, allows
 
 
@@ -12,6 +14,7 @@ class NavItem:
     url_name: str
     section: str
     action: str | None = None
+    count: Callable | None = None  # a number shown beside the label (unread messages)
 
 
 NAV_ITEMS = (
@@ -20,6 +23,8 @@ NAV_ITEMS = (
     NavItem(_("Vehicles"), "vehicles:list", "vehicles", Action.VEHICLE_VIEW),
     NavItem(_("Data quality"), "customers:quality", "customers:quality", Action.DATA_QUALITY),
     NavItem(_("Audit log"), "audit_log", "core:audit_log", Action.AUDIT_VIEW),
+    NavItem(_("Outbox"), "messaging:outbox", "messaging:outbox", Action.OUTBOX_VIEW),
+    NavItem(_("Inbox"), "messaging:inbox", "messaging:inbox", count=inbox_unread_count),
     NavItem(_("Jobs"), "jobs", "core:jobs", Action.JOB_VIEW),
 )
 
@@ -41,7 +46,12 @@ def navigation(request):
         return {"nav_items": []}
     current = _section(request)
     items = [
-        {"label": item.label, "url": reverse(item.url_name), "active": item.section == current}
+        {
+            "label": item.label,
+            "url": reverse(item.url_name),
+            "active": item.section == current,
+            "count": item.count(actor=user) if item.count else None,
+        }
         for item in NAV_ITEMS
         if item.action is None or allows(user, item.action)
     ]

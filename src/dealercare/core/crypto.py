@@ -29,10 +29,14 @@ def _derive_dev_key(purpose: bytes) -> bytes:
     )
 
 
-def _decode_key(value: str) -> bytes:
-    key = base64.urlsafe_b64decode(value.strip() + "=" * (-len(value.strip()) % 4))
+def _decode_key(variable: str, value: str) -> bytes:
+    value = value.strip()
+    try:
+        key = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    except ValueError:
+        key = b""
     if len(key) != 32:
-        raise ImproperlyConfigured("Every DealerCare key must be 32 bytes, base64-encoded.")
+        raise ImproperlyConfigured(f"{variable} must hold base64-encoded 32-byte keys.")
     return key
 
 
@@ -42,7 +46,7 @@ def _key_id(key: bytes) -> str:
 
 @lru_cache(maxsize=1)
 def _key_ring() -> tuple[tuple[str, AESGCM], dict[str, AESGCM]]:
-    keys = [_decode_key(k) for k in settings.FIELD_ENCRYPTION_KEYS] or [
+    keys = [_decode_key("DEALERCARE_FIELD_KEYS", k) for k in settings.FIELD_ENCRYPTION_KEYS] or [
         _derive_dev_key(b"dealercare field encryption")
     ]
     ring = {_key_id(k): AESGCM(k) for k in keys}
@@ -53,8 +57,14 @@ def _key_ring() -> tuple[tuple[str, AESGCM], dict[str, AESGCM]]:
 @lru_cache(maxsize=1)
 def _blind_index_key() -> bytes:
     if settings.BLIND_INDEX_KEY:
-        return _decode_key(settings.BLIND_INDEX_KEY)
+        return _decode_key("DEALERCARE_BLIND_INDEX_KEY", settings.BLIND_INDEX_KEY)
     return _derive_dev_key(b"dealercare blind index")
+
+
+def load_keys() -> None:
+    """Read the keys at start-up, so that a malformed key stops the app before it serves."""
+    _key_ring()
+    _blind_index_key()
 
 
 def encrypt(plaintext: str) -> str:

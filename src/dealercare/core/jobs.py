@@ -1,12 +1,14 @@
 """Periodic core work. Each job is idempotent: running it twice changes nothing more."""
 
+from dataclasses import asdict
 from datetime import timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dealercare.core.messaging.dispatch import outbox_dispatch
 from dealercare.core.models import ApiToken, JobRun
-from dealercare.core.scheduling import daily, hourly, periodic
+from dealercare.core.scheduling import daily, every_minutes, hourly, periodic
 
 JOB_RUNS_KEPT = timedelta(days=90)
 
@@ -23,3 +25,10 @@ def job_runs_purge() -> int:
     old = JobRun.objects.filter(started_at__lt=timezone.now() - JOB_RUNS_KEPT)
     deleted, _by_model = old.exclude(outcome=JobRun.Outcome.RUNNING).delete()
     return deleted
+
+
+@periodic(every_minutes(1), title=_("Send the outbox"))
+def outbox_send() -> dict:
+    """Send what is due: messages the after-commit kick did not send, retries, and claims
+    a dispatcher left when it stopped."""
+    return asdict(outbox_dispatch())

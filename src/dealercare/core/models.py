@@ -177,3 +177,7 @@ class JobRun(models.Model):
 
     def __str__(self):
         return f"{self.job_id} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+# The outbox lives in its own package; importing its models here registers them with core.
+from dealercare.core.messaging.models import OutboxMessage, ProviderLog  # noqa: E402, F401

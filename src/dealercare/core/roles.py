@@ -42,6 +42,8 @@ class Action(models.TextChoices):
     VEHICLE_DELETE = "vehicle.delete", _("Delete vehicles")
     MILEAGE_RECORD = "mileage.record", _("Record mileage")
     AUDIT_VIEW = "audit.view", _("Read the audit log")
+    OUTBOX_VIEW = "outbox.view", _("See the outgoing messages")
+    OUTBOX_MANAGE = "outbox.manage", _("Send again or cancel outgoing messages")
     STAFF_MANAGE = "staff.manage", _("Manage staff accounts")
     JOB_VIEW = "job.view", _("See the periodic jobs and their runs")
     JOB_RUN = "job.run", _("Run a periodic job now")
@@ -69,6 +71,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         _CUSTOMER_DESK
         | {A.CUSTOMER_DELETE, A.CUSTOMER_MERGE, A.CUSTOMER_IMPORT, A.CUSTOMER_EXPORT}
         | {A.CUSTOMER_PRIVACY_EXPORT, A.CUSTOMER_ERASE, A.DATA_QUALITY, A.VEHICLE_DELETE}
+        | {A.OUTBOX_VIEW, A.OUTBOX_MANAGE}
     ),
     Role.SALES: frozenset(_CUSTOMER_DESK - {A.MILEAGE_RECORD}),
     Role.ADVISOR: frozenset(_CUSTOMER_DESK | {A.CUSTOMER_MERGE}),
@@ -78,6 +81,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Role.CSR: frozenset(
         {A.CUSTOMER_VIEW, A.CUSTOMER_UPDATE, A.CUSTOMER_REVEAL, A.CONSENT_UPDATE}
         | {A.CUSTOMER_PRIVACY_EXPORT, A.DATA_QUALITY, A.VEHICLE_VIEW, A.AUDIT_VIEW}
+        | {A.OUTBOX_VIEW, A.OUTBOX_MANAGE}
     ),
     Role.INSURANCE: frozenset(
         {A.CUSTOMER_VIEW, A.CUSTOMER_REVEAL, A.VEHICLE_VIEW, A.VEHICLE_UPDATE}

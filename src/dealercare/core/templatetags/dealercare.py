@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from dealercare.core import masking
+from dealercare.core.messaging.models import OutboxEvent, StopReason
 from dealercare.core.roles import allows
 from dealercare.core.scheduling import registered_jobs
 from dealercare.customers.models import Channel
@@ -32,6 +33,7 @@ AUDIT_VERBS = {
     "vehicle.update": _("changed the vehicle"),
     "vehicle.mileage": _("recorded a mileage reading"),
     "vehicle.delete": _("deleted the vehicle"),
+    **dict(OutboxEvent.choices),
     "job.run_now": _("asked to run the job now"),
 }
 AUDIT_LABELS = {
@@ -54,6 +56,12 @@ def can(user, action: str) -> bool:
 def mask(value, kind: str) -> str:
     """``{{ customer.phone|mask:"phone" }}`` — one of the masks in core.masking."""
     return getattr(masking, f"mask_{kind}")(value)
+
+
+@register.filter
+def stop_reason(value: str) -> str:
+    """An outbox message's ``last_error``: our own reasons in words, a channel's as it is."""
+    return StopReason(value).label if value in StopReason.values else value
 
 
 @register.filter

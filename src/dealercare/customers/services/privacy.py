@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dealercare.core.errors import BusinessRuleViolation, InvalidInput
+from dealercare.core.messaging.services import outbox_forget_customer
 from dealercare.core.roles import Action, require
 from dealercare.customers.models import Channel, ConsentRecord, Customer
 from dealercare.customers.selectors import customer_timeline
@@ -73,6 +74,7 @@ def _erase_one(customer: Customer, now) -> None:
         for channel in Channel.values
     ]
     ConsentRecord.objects.bulk_create(withdrawn)
+    outbox_forget_customer(customer_ids=[customer.pk])
 
 
 def erasure_blockers(customer: Customer) -> list[str]:
