@@ -9,11 +9,14 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from dealercare.core.messaging.recipients import Recipient
+from dealercare.core.messaging.services import message_queue
 from dealercare.core.roles import Role
 from dealercare.core.scheduling import registered_jobs
 from dealercare.demo_data import dealer_fill
@@ -71,10 +74,20 @@ def archive(cast) -> dict:
         read_on=timezone.localdate() - timedelta(days=30),
         source=MileageReading.Source.OWNER,
     )
+    with transaction.atomic():
+        message = message_queue(
+            dealer=cast.dealer_a,
+            recipient=Recipient.staff(cast.staff_a[Role.CSR]),
+            channel="inbox",
+            subject="保养提醒：欧阳娜娜的爱车即将到期保养",
+            body="您的客户的爱车将于下月到期保养，请提前电话预约。" * 3,
+            idempotency_key="phone-layout",
+        )
     return {
         "samples": {  # by URL namespace: the object each kwarg names
             "": {"name": next(iter(registered_jobs()))},
             "customers": {"pk": owner.pk, "field": "phone"},
+            "messaging": {"pk": message.pk},
             "vehicles": {"pk": vehicle.pk},
         },
         "duplicate": duplicate.pk,
