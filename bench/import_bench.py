@@ -133,7 +133,7 @@ def child_import(dealer_id: str, user_id: str, path: str) -> dict:
 
 def child_export(dealer_id: str, user_id: str, file_format: str, target: str) -> dict:
     from dealercare.core.models import User
-    from dealercare.customers.imports import customer_export
+    from dealercare.customers.exports import customer_export
     from dealercare.customers.selectors import CustomerFilters
     from dealercare.customers.spreadsheets import csv_stream, xlsx_stream
 

@@ -156,10 +156,12 @@ class Http:
                     raise
         raise AssertionError("unreachable")
 
-    def get_json(self, path: str) -> dict:
-        status, payload = self.request("GET", path)
+    def call_json(self, call: "Call") -> dict:
+        path, body = (call, None) if isinstance(call, str) else call
+        method = "GET" if body is None else "POST"
+        status, payload = self.request(method, path, body)
         if status != 200:
-            raise RuntimeError(f"GET {path} answered {status}: {payload[:300]!r}")
+            raise RuntimeError(f"{method} {path} answered {status}: {payload[:300]!r}")
         return json.loads(payload)
 
 
@@ -180,9 +182,9 @@ class Bench:
     name: str
     title: str
     kind: str  # "search" | "page" | "info"
-    # Each case: a list of API paths called in sequence, and the raw SQL equivalent as a
+    # Each case: a list of API calls made in sequence, and the raw SQL equivalent as a
     # list of statements ((sql, params) or PagerCount) run in sequence on one connection.
-    cases: list[tuple[list[str], list]] = field(default_factory=list)
+    cases: list[tuple[list["Call"], list]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -196,9 +198,18 @@ class PagerCount:
     only_after_full_page: bool = True
 
 
+# An API call: a path to GET, or a path and the JSON body to POST to it.
+Call = str | tuple[str, dict]
+
+
 def api_path(path: str, **params) -> str:
     query = urllib.parse.urlencode({k: v for k, v in params.items() if v not in ("", None)})
     return f"/api/v1{path}" + (f"?{query}" if query else "")
+
+
+def api_search(path: str, **filters) -> tuple[str, dict]:
+    """A search whose term is personal data (a mobile): posted, never put in the URL."""
+    return f"/api/v1{path}/search", filters
 
 
 def token_lookup(token: str) -> tuple[str, tuple]:
@@ -280,7 +291,7 @@ def build(
     for row in rows:
         by_name["search_phone"].cases.append(
             (
-                [api_path("/customers", q=row["phone"])],
+                [api_search("/customers", q=row["phone"])],
                 customers_page(
                     "(c.phone_hmac = %s OR c.phone_alt_hmac = %s)",
                     (row["phone_hmac"], row["phone_hmac"]),
@@ -371,8 +382,8 @@ def build(
 # --- Load --------------------------------------------------------------------------------
 
 
-class LeanGet:
-    """The load generator's GET: one pre-encoded request per path, read to the close.
+class LeanClient:
+    """The load generator's HTTP: one pre-encoded request per call, read to the close.
 
     http.client costs the client about as much CPU as a quarter of a request costs the
     server; on a 2-core machine that CPU is taken from the server, so the load loop uses
@@ -384,11 +395,19 @@ class LeanGet:
         self.head = f"Host: {parts.netloc}\r\nAuthorization: Bearer {token}\r\n"
         self.requests: dict[str, bytes] = {}
 
-    def get(self, path: str) -> int:
-        request = self.requests.get(path)
+    def _encode(self, call: Call) -> bytes:
+        if isinstance(call, str):
+            return f"GET {call} HTTP/1.1\r\n{self.head}Connection: close\r\n\r\n".encode()
+        path, body = call
+        data = json.dumps(body).encode()
+        head = f"{self.head}Content-Type: application/json\r\nContent-Length: {len(data)}\r\n"
+        return f"POST {path} HTTP/1.1\r\n{head}Connection: close\r\n\r\n".encode() + data
+
+    def send(self, call: Call) -> int:
+        key = call if isinstance(call, str) else json.dumps(call)
+        request = self.requests.get(key)
         if request is None:
-            request = f"GET {path} HTTP/1.1\r\n{self.head}Connection: close\r\n\r\n".encode()
-            self.requests[path] = request
+            request = self.requests[key] = self._encode(call)
         with socket.create_connection(self.address) as sock:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             sock.sendall(request)
@@ -414,11 +433,11 @@ def _closed_loop(cases, warmup, duration, seed, run_case) -> tuple[list[float], 
 
 
 def _api_client(base, token, cases, warmup, duration, seed, results):
-    client = LeanGet(base, token)
+    client = LeanClient(base, token)
 
     def run_case(case) -> bool:
-        paths, _sql = case
-        return all([client.get(path) == 200 for path in paths])  # every call, even after a failure
+        calls, _sql = case
+        return all([client.send(call) == 200 for call in calls])  # every call, even after a failure
 
     latencies, failures, wall = _closed_loop(cases, warmup, duration, seed, run_case)
     results.put((latencies, failures, wall, time.process_time()))
@@ -524,11 +543,11 @@ def summarise(latencies: list[float], failures: int, wall: float) -> dict:
 def check_cases(base: str, token: str, bench: Bench) -> None:
     """Every case answers 200, and a search finds at least one customer."""
     client = Http(base, token)
-    for paths, _sql in bench.cases[:20]:
-        for path in paths:
-            body = client.get_json(path)
+    for calls, _sql in bench.cases[:20]:
+        for call in calls:
+            body = client.call_json(call)
             if bench.kind == "search" and not body.get("count"):
-                raise RuntimeError(f"{bench.name}: {path} found nothing")
+                raise RuntimeError(f"{bench.name}: {call} found nothing")
 
 
 def verdict(bench: Bench, api: dict, ratio_unprepared: float) -> str:

@@ -116,6 +116,9 @@ class ApiClient:
     def put(self, path, data):
         return self._call("put", path, data)
 
+    def patch(self, path, data):
+        return self._call("patch", path, data)
+
     def delete(self, path):
         return self._call("delete", path)
 

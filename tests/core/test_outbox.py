@@ -275,7 +275,7 @@ def test_erasure_removes_the_messages_text(advisor, customer, cast):
     sent = queue(customer, key="before-erasure")
     outbox_dispatch()
     waiting = queue(customer, channel="email", key="waiting")
-    customer_erase(actor=cast.staff_a[Role.MANAGER], customer=customer, confirmed=True)
+    customer_erase(actor=cast.staff_a[Role.MANAGER], customer=customer, confirm_name=customer.name)
     for message in (sent, waiting):
         message.refresh_from_db()
         assert (message.address, message.subject, message.body) == ("", "", "")

@@ -36,6 +36,8 @@ EXPECTED: dict[Action, frozenset[Role]] = {
     Action.CUSTOMER_REVEAL: roles(ADMIN, MANAGER, SALES, ADVISOR, CSR, INSURANCE),
     Action.CUSTOMER_IMPORT: roles(ADMIN, MANAGER),
     Action.CUSTOMER_EXPORT: roles(ADMIN, MANAGER),
+    # A bulk file of clear mobiles and ID numbers: only the admin, who answers for it.
+    Action.CUSTOMER_EXPORT_CLEAR: roles(ADMIN),
     Action.CUSTOMER_PRIVACY_EXPORT: roles(ADMIN, MANAGER, CSR),
     Action.CUSTOMER_ERASE: roles(ADMIN, MANAGER),
     Action.DATA_QUALITY: roles(ADMIN, MANAGER, CSR),

@@ -107,15 +107,15 @@ def test_export_as_xlsx_and_refusals(cast, api_as, person):
 
 def test_erasure_leaves_no_personal_value_anywhere(cast, api_as, person):
     manager = api_as(cast.staff_a[Role.MANAGER])
-    unconfirmed = manager.post(f"/customers/{person.pk}/erase", {"confirm": False})
+    unconfirmed = manager.post(f"/customers/{person.pk}/erase", {"confirm_name": "欧阳"})
     assert unconfirmed.status_code == 422 and unconfirmed.json()["code"] == "erasure_not_confirmed"
     assert (
         api_as(cast.staff_a[Role.CSR])
-        .post(f"/customers/{person.pk}/erase", {"confirm": True})
+        .post(f"/customers/{person.pk}/erase", {"confirm_name": "欧阳娜娜"})
         .status_code
         == 403
     )
-    erased = manager.post(f"/customers/{person.pk}/erase", {"confirm": True})
+    erased = manager.post(f"/customers/{person.pk}/erase", {"confirm_name": "欧阳娜娜"})
     assert erased.status_code == 200, erased.json()
     raw = all_raw_text()
     personal = [
@@ -127,7 +127,7 @@ def test_erasure_leaves_no_personal_value_anywhere(cast, api_as, person):
     assert customer.phone_hmac == "" and customer.erased_at is not None
     assert all(not c.granted for c in customer_consents(customer=customer).values())
     assert customer.ownerships.count() == 1 and not customer.vehicles.exists()
-    again = manager.post(f"/customers/{person.pk}/erase", {"confirm": True})
+    again = manager.post(f"/customers/{person.pk}/erase", {"confirm_name": "欧阳娜娜"})
     assert again.status_code == 409 and again.json()["code"] == "already_erased"
 
 

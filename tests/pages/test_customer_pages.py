@@ -101,7 +101,7 @@ def test_reveal_needs_the_right_and_is_logged(cast, customer, client_as):
 
 def test_wrong_method_is_405(cast, customer, client_as):
     client = client_as(cast.staff_a[Role.ADVISOR])
-    assert client.post("/customers/").status_code == 405
+    assert client.put("/customers/").status_code == 405
     assert client.get(f"/customers/{customer.pk}/reveal/phone/").status_code == 405
     assert client.get(f"/customers/{customer.pk}/consents/").status_code == 405
     assert client.delete(f"/customers/{customer.pk}/").status_code == 405

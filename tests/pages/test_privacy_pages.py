@@ -62,7 +62,7 @@ def test_erase_needs_the_typed_name(cast, customer, client_as):
     url = f"/customers/{customer.pk}/erase/"
     page = client.get(url)
     assert page.status_code == 200 and "张伟" in page.content.decode()
-    for data in [{}, {"name": "李娜"}]:
+    for data in [{}, {"confirm_name": "李娜"}]:
         response = client.post(url, data)
         assert response.status_code == 200
         assert 'class="field-error"' in response.content.decode()
@@ -73,14 +73,14 @@ def test_erase_needs_the_typed_name(cast, customer, client_as):
 def test_manager_erases_and_a_second_erase_is_refused(cast, vehicle, customer, client_as):
     client = client_as(cast.staff_a[Role.MANAGER])
     url = f"/customers/{customer.pk}/erase/"
-    response = client.post(url, {"name": " 张伟 "})
+    response = client.post(url, {"confirm_name": " 张伟 "})
     assert response.status_code == 302 and response["Location"] == f"/customers/{customer.pk}/"
     customer.refresh_from_db()
     assert customer.erased_at is not None and customer.phone == ""
     assert customer.name.startswith("已匿名客户")
     detail = client.get(f"/customers/{customer.pk}/").content.decode()
     assert "张伟" not in detail and f"/customers/{customer.pk}/erase/" not in detail
-    again = client.post(url, {"name": customer.name})
+    again = client.post(url, {"confirm_name": customer.name})
     assert again.status_code == 200
     assert "已匿名" in again.content.decode() and 'class="alert error"' in again.content.decode()
 
@@ -88,8 +88,10 @@ def test_manager_erases_and_a_second_erase_is_refused(cast, vehicle, customer, c
 def test_erase_refused_to_csr_and_outsiders(cast, customer, client_as):
     url = f"/customers/{customer.pk}/erase/"
     assert client_as(cast.staff_a[Role.CSR]).get(url).status_code == 403
-    assert client_as(cast.staff_a[Role.CSR]).post(url, {"name": "张伟"}).status_code == 403
-    assert client_as(cast.staff_b[Role.MANAGER]).post(url, {"name": "张伟"}).status_code == 404
+    assert client_as(cast.staff_a[Role.CSR]).post(url, {"confirm_name": "张伟"}).status_code == 403
+    assert (
+        client_as(cast.staff_b[Role.MANAGER]).post(url, {"confirm_name": "张伟"}).status_code == 404
+    )
     customer.refresh_from_db()
     assert customer.erased_at is None
 

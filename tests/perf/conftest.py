@@ -8,6 +8,7 @@ import pytest
 
 from dealercare.core.roles import Role
 from dealercare.customers.models import Customer
+from dealercare.customers.selectors import PERSONAL_SEARCHES, classify_query
 from dealercare.demo_data import dealer_fill
 from dealercare.vehicles.models import Vehicle
 
@@ -48,3 +49,11 @@ def search_terms(archive: Archive) -> dict[str, str]:
         "name": customer.name[:2],
         "surname": customer.name[:1],
     }
+
+
+def list_call(api, path: str, params: dict):
+    """GET a list with its filters, or POST them to its search when the term is personal
+    data, which never goes in a URL."""
+    if classify_query(params.get("q", "")).kind in PERSONAL_SEARCHES:
+        return api.post(f"{path}/search", params)
+    return api.get(path, params)

@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.perf.conftest import search_terms
+from tests.perf.conftest import list_call, search_terms
 from tests.perf.test_query_counts import customer_list_calls
 
 pytestmark = pytest.mark.skipif(
@@ -80,15 +80,15 @@ def captured_selects(call) -> list[str]:
 def endpoint_calls(archive) -> dict[str, object]:
     api, customer, terms = archive.api, archive.customer, search_terms(archive)
     calls = {
-        f"customers {name}": (lambda p=params: api.get("/customers", p))
+        f"customers {name}": (lambda p=params: list_call(api, "/customers", p))
         for name, params in customer_list_calls(archive).items()
     }
     calls |= {
-        f"customers {name} page 2": (lambda p=params: api.get("/customers", p | {"page": 2}))
+        f"customers {name} page 2": (lambda p=params: list_call(api, "/customers", p | {"page": 2}))
         for name, params in customer_list_calls(archive).items()
     }
     calls |= {
-        f"vehicles q={kind}": (lambda q=term: api.get("/vehicles", {"q": q}))
+        f"vehicles q={kind}": (lambda q=term: list_call(api, "/vehicles", {"q": q}))
         for kind, term in terms.items()
     }
     calls["vehicles list"] = lambda: api.get("/vehicles")

@@ -1,10 +1,20 @@
-"""Masking of personal data for display to staff who may not see it in full.
+"""Masking of personal data for display to staff who may not see it in full, and the guard
+that keeps a mask from being written back as data.
 
-Every function returns "" for empty or None input. Values too short to keep the documented
-prefix and suffix without revealing everything are starred entirely.
+Every mask function returns "" for empty or None input. Values too short to keep the
+documented prefix and suffix without revealing everything are starred entirely.
 """
 
+from collections.abc import Callable
+
+from django.utils.translation import gettext_lazy as _
+
+from dealercare.core.errors import InvalidInput
+
 _STAR = "*"
+# Every mask of a value longer than one character holds a run of stars; no mobile, ID
+# number, e-mail or address is written with two stars in a row.
+_MASK_RUN = _STAR * 2
 _ADDRESS_VISIBLE_CHARS = 6
 
 
@@ -43,3 +53,33 @@ def mask_name(value: str | None) -> str:
     """Keep the first character and star each other one: 张三丰 -> 张**, Alice -> A****."""
     name = (value or "").strip()
     return name[:1] + _STAR * (len(name) - 1)
+
+
+def unmasked(
+    changes: dict, *, current: object | None, masks: dict[str, Callable[[str], str]]
+) -> dict:
+    """``changes`` as they may be stored: a personal value sent back in the mask that reads
+    show (``138****5678``) stands for the current value and keeps it; any other value in
+    mask form is refused (``masked_value``), naming the field, since storing it would put
+    stars over the real data. ``masks`` maps each personal field to its mask; ``current``
+    is the record being changed (None for a new one)."""
+    resolved = dict(changes)
+    refused = {}
+    for name, mask in masks.items():
+        value = changes.get(name)
+        if not isinstance(value, str):
+            continue
+        stored = getattr(current, name, "") if current is not None else ""
+        if value == stored:
+            continue
+        if stored and value == mask(stored):
+            resolved[name] = stored
+        elif _MASK_RUN in value:
+            refused[name] = [
+                _("This is a masked value. Type the full value, or send back the one you read.")
+            ]
+    if refused:
+        raise InvalidInput(
+            _("A masked value cannot be stored."), fields=refused, code="masked_value"
+        )
+    return resolved

@@ -6,11 +6,12 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
 
 from dealercare.core.errors import DomainError, NotFound, PermissionDenied
+from dealercare.core.http import kept_search
 
 
 def staff_page(*methods: str):
@@ -40,6 +41,24 @@ def render_page(request, template: str, partial: str, context: dict):
     swap = request.htmx and not request.htmx.history_restore_request
     response = render(request, partial if swap else template, context)
     patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def list_page(request, template: str, partial: str, *, check_url, context_for):
+    """A list page with its search form, whose terms stay out of URLs (``kept_search``).
+
+    A posted search answers, for htmx, the results with ``HX-Push-Url: ?s=<token>``, and
+    otherwise a redirect there; ``check_url(q)`` refuses a search term of a plain query
+    string that must not be in one; ``context_for(params)`` builds the page from the filters."""
+    params, token = kept_search(request)
+    here = f"{request.path}?s={token}"
+    if request.method == "POST" and not request.htmx:
+        return redirect(here)
+    if token is None:
+        check_url(params.get("q", ""))
+    response = render_page(request, template, partial, context_for(params) | {"search": token})
+    if request.method == "POST":
+        response["HX-Push-Url"] = here
     return response
 
 

@@ -32,6 +32,7 @@ class Action(models.TextChoices):
     CUSTOMER_REVEAL = "customer.reveal", _("Reveal personal data")
     CUSTOMER_IMPORT = "customer.import", _("Import customers")
     CUSTOMER_EXPORT = "customer.export", _("Export customers")
+    CUSTOMER_EXPORT_CLEAR = "customer.export_clear", _("Export customers with clear personal data")
     CUSTOMER_PRIVACY_EXPORT = "customer.privacy_export", _("Export one person's data (PIPL)")
     CUSTOMER_ERASE = "customer.erase", _("Erase a person's data on request (PIPL)")
     DATA_QUALITY = "customer.data_quality", _("Read the data-quality report")

@@ -1,8 +1,10 @@
 """Building blocks for API schemas, so the OpenAPI spec tells clients what is accepted."""
 
+import copy
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from ninja import Schema
+from pydantic import AfterValidator, Field, create_model
 
 from dealercare.core.cleaning import CONTROL_CHARS
 
@@ -31,3 +33,21 @@ def file_response(*content_types: str, description: str) -> dict:
     """``openapi_extra`` for an endpoint that answers with a file, not JSON."""
     content = {ct: {"schema": {"type": "string", "format": "binary"}} for ct in content_types}
     return {"responses": {200: {"description": description, "content": content}}}
+
+
+def _drop_default(schema: dict) -> None:
+    schema.pop("default", None)
+
+
+def patch_of(schema: type[Schema], *, name: str, doc: str) -> type[Schema]:
+    """The PATCH body of ``schema``: every field optional and only what is sent changes,
+    plus the ``version`` that was read. A field that is sent is checked as in ``schema``
+    (``null`` only where ``schema`` allows it); read the changes with ``exclude_unset``."""
+    fields = {}
+    for field_name, info in schema.model_fields.items():
+        optional = copy.copy(info)
+        optional.default, optional.default_factory = None, None
+        optional.json_schema_extra = _drop_default
+        fields[field_name] = (info.annotation, optional)
+    version = Field(..., description="The version you read; a stale one is refused (409).")
+    return create_model(name, __base__=Schema, __doc__=doc, version=(int, version), **fields)

@@ -111,13 +111,20 @@ def api_token_user(raw: str) -> User | None:
 def job_run_request(*, actor, name: str) -> JobState:
     """Ask for a run of the job now, outside its schedule; the next runner turn takes it."""
     require(actor, Action.JOB_RUN)
+    with transaction.atomic():
+        state = job_request(name)
+        event = AuditEvent(action="job.run_now", object_type="job", object_id=state.pk, label=name)
+        audit_record(actor=actor, dealer=actor.dealer, event=event)
+    return state
+
+
+def job_request(name: str) -> JobState:
+    """Mark the job wanted now: the next runner turn takes it (Celery: sent after commit).
+    For the system's own work that should not wait for the job's schedule."""
     job = registered_jobs().get(name)
     if job is None:
         raise NotFound()
-    with transaction.atomic():
-        state = job_state_sync(job)
-        JobState.objects.filter(pk=state.pk).update(requested_at=timezone.now())
-        event = AuditEvent(action="job.run_now", object_type="job", object_id=state.pk, label=name)
-        audit_record(actor=actor, dealer=actor.dealer, event=event)
-        transaction.on_commit(lambda: job_dispatch(name))
+    state = job_state_sync(job)
+    JobState.objects.filter(pk=state.pk).update(requested_at=timezone.now())
+    transaction.on_commit(lambda: job_dispatch(name))
     return state

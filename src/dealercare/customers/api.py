@@ -3,6 +3,7 @@ from datetime import date
 from ninja import Field, Query, Router, Schema, Status
 
 from dealercare.core.api_errors import ERRORS
+from dealercare.core.http import api_no_store
 from dealercare.core.pagination import PAGE_SIZE, page_body, paginate
 from dealercare.core.schemas import PageNumber, PageSize, SearchText, text
 from dealercare.customers import selectors, services
@@ -13,11 +14,13 @@ from dealercare.customers.schemas import (
     CustomerIn,
     CustomerOut,
     CustomerPageOut,
+    CustomerPatchIn,
     CustomerUpdateIn,
     Grades,
     MergeIn,
     RelatedPersonIn,
     RelatedPersonOut,
+    RelatedPersonPatchIn,
     RevealIn,
     RevealOut,
     TimelinePageOut,
@@ -50,11 +53,31 @@ def filters_from(query: CustomerQuery) -> selectors.CustomerFilters:
     )
 
 
-@router.get("", response={200: CustomerPageOut, **ERRORS})
-def customer_list(request, query: Query[CustomerQuery]):
-    filters = filters_from(query)
+def url_filters(query: CustomerQuery) -> selectors.CustomerFilters:
+    """The filters of a query string, which may not hold personal data."""
+    selectors.refuse_personal_data_in_url(query.q)
+    return filters_from(query)
+
+
+def _page(request, query: CustomerQuery, filters: selectors.CustomerFilters) -> dict:
     customers = selectors.customer_list(actor=request.user, filters=filters)
     return page_body(paginate(customers, page=query.page, size=query.size))
+
+
+@router.get("", response={200: CustomerPageOut, **ERRORS})
+@api_no_store
+def customer_list(request, query: Query[CustomerQuery]):
+    """List and search by name prefix, plate or VIN. A mobile, ID number or e-mail never
+    goes in a URL: search by them with POST /customers/search (a GET answers 422
+    personal_data_in_url)."""
+    return _page(request, query, url_filters(query))
+
+
+@router.post("/search", response={200: CustomerPageOut, **ERRORS})
+@api_no_store
+def customer_search(request, payload: CustomerQuery):
+    """The list with its filters in the body, for any search term (mobile, ID number…)."""
+    return _page(request, payload, filters_from(payload))
 
 
 @router.post("", response={201: CustomerOut, **ERRORS})
@@ -64,6 +87,7 @@ def customer_create(request, payload: CustomerIn):
 
 
 @router.get("/{customer_id}", response={200: CustomerDetailOut, **ERRORS})
+@api_no_store
 def customer_read(request, customer_id: int):
     return selectors.customer_detail_get(
         actor=request.user, customer_id=customer_id, include_merged=False
@@ -79,6 +103,17 @@ def related_person_add(request, customer_id: int, payload: RelatedPersonIn):
     )
 
 
+@router.patch("/{customer_id}/related/{person_id}", response={200: RelatedPersonOut, **ERRORS})
+def related_person_patch(request, customer_id: int, person_id: int, payload: RelatedPersonPatchIn):
+    customer = selectors.customer_get(actor=request.user, customer_id=customer_id)
+    person = selectors.related_person_get(customer=customer, person_id=person_id)
+    changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version")
+    return services.related_person_update(
+        actor=request.user, person=person, changes=changes, version=version
+    )
+
+
 @router.delete("/{customer_id}/related/{person_id}", response={204: None, **ERRORS})
 def related_person_remove(request, customer_id: int, person_id: int):
     customer = selectors.customer_get(actor=request.user, customer_id=customer_id)
@@ -87,15 +122,24 @@ def related_person_remove(request, customer_id: int, person_id: int):
     return Status(204, None)
 
 
+def _update(request, customer_id: int, changes: dict):
+    customer = selectors.customer_get(actor=request.user, customer_id=customer_id)
+    version = changes.pop("version")
+    return services.customer_update(
+        actor=request.user, customer=customer, changes=changes, version=version
+    )
+
+
 @router.put("/{customer_id}", response={200: CustomerOut, **ERRORS})
 def customer_update(request, customer_id: int, payload: CustomerUpdateIn):
-    customer = selectors.customer_get(actor=request.user, customer_id=customer_id)
-    values = payload.dict()
-    version = values.pop("version")
-    data = services.CustomerInput(**values)
-    return services.customer_update(
-        actor=request.user, customer=customer, data=data, version=version
-    )
+    """Replace the whole profile (send every field and the version you read)."""
+    return _update(request, customer_id, payload.dict())
+
+
+@router.patch("/{customer_id}", response={200: CustomerOut, **ERRORS})
+def customer_patch(request, customer_id: int, payload: CustomerPatchIn):
+    """Change only the fields sent; send the version you read (stale → 409)."""
+    return _update(request, customer_id, payload.dict(exclude_unset=True))
 
 
 @router.delete("/{customer_id}", response={204: None, **ERRORS})
@@ -113,6 +157,7 @@ def customer_merge(request, customer_id: int, payload: MergeIn):
 
 
 @router.post("/{customer_id}/reveal", response={200: RevealOut, **ERRORS})
+@api_no_store
 def customer_reveal(request, customer_id: int, payload: RevealIn):
     customer = selectors.customer_get(actor=request.user, customer_id=customer_id)
     value = services.customer_reveal(
@@ -130,6 +175,7 @@ def consent_record(request, customer_id: int, payload: ConsentIn):
 
 
 @router.get("/{customer_id}/timeline", response={200: TimelinePageOut, **ERRORS})
+@api_no_store
 def customer_timeline(request, customer_id: int, page: int = 1):
     customer = selectors.customer_get(actor=request.user, customer_id=customer_id)
     entries = selectors.customer_timeline(actor=request.user, customer=customer)

@@ -1,5 +1,7 @@
 """Page forms: they parse what the browser sent; every rule is checked by the services."""
 
+import dataclasses
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +29,38 @@ class CustomerFilterForm(ListFilterForm):
     def __init__(self, data, *, tags, makes, models):
         super().__init__(data, makes=makes, models=models)
         self.fields["tag"].choices = _blank(_("All tags")) + [(t, t) for t in tags]
+
+
+class CustomerExportForm(CustomerFilterForm):
+    """The list's filters, the file format, and, for a role allowed to, clear values."""
+
+    format = forms.ChoiceField(label=_("format"), choices=[("xlsx", "XLSX"), ("csv", "CSV")])
+    clear = forms.BooleanField(
+        label=_("clear personal data"),
+        required=False,
+        help_text=_("Mobiles, e-mail, ID numbers, addresses and birthdays unmasked."),
+    )
+    reason = forms.CharField(
+        label=_("reason"),
+        required=False,
+        max_length=200,
+        help_text=_("Required for clear values; kept in the audit log."),
+    )
+
+    def __init__(self, data, *, tags, makes, models, clear_allowed: bool):
+        super().__init__(data, tags=tags, makes=makes, models=models)
+        if not clear_allowed:
+            del self.fields["clear"], self.fields["reason"]
+
+    def filters(self) -> CustomerFilters:
+        names = {f.name for f in dataclasses.fields(CustomerFilters)}
+        return CustomerFilters(**{k: v for k, v in self.cleaned_data.items() if v and k in names})
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("file"), help_text=_("CSV or XLSX with the export's columns; all rows or none.")
+    )
 
 
 class CustomerForm(forms.Form):
@@ -71,10 +105,14 @@ class CustomerForm(forms.Form):
         values["tags"] = ", ".join(sorted(tag.name for tag in customer.tags.all()))
         return values
 
-    def to_input(self) -> CustomerInput:
+    def values(self) -> dict:
+        """The submitted profile, as the fields of a ``CustomerInput``."""
         values = {name: self.cleaned_data[name] for name in self.fields if name != "version"}
         values["tags"] = [t for t in values["tags"].replace("，", ",").split(",") if t.strip()]
-        return CustomerInput(**values)
+        return values
+
+    def to_input(self) -> CustomerInput:
+        return CustomerInput(**self.values())
 
 
 class CustomerEditForm(CustomerForm):
@@ -102,16 +140,8 @@ class PrivacyExportForm(forms.Form):
 
 
 class EraseForm(forms.Form):
-    """The second confirmation: the customer's name typed out again."""
+    """The second confirmation: the customer's name typed out again (checked by the service)."""
 
-    name = forms.CharField(label=_("Type the customer's name to confirm"), max_length=200)
-
-    def __init__(self, data=None, *, customer: Customer):
-        super().__init__(data)
-        self.customer = customer
-
-    def clean_name(self):
-        typed = self.cleaned_data["name"].strip()
-        if typed != self.customer.name.strip():
-            raise forms.ValidationError(_("The name does not match the customer's name."))
-        return typed
+    confirm_name = forms.CharField(
+        label=_("Type the customer's name to confirm"), max_length=200, required=False
+    )

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from dealercare.core.errors import BusinessRuleViolation
 from dealercare.core.models import AuditEntry, Dealer
-from dealercare.core.scheduling import daily, periodic
+from dealercare.core.scheduling import daily, every_minutes, periodic
+from dealercare.customers.imports import IMPORT_JOB, import_batches_run_queued
 from dealercare.customers.models import Customer
 from dealercare.customers.services.privacy import customer_erase
 from dealercare.vehicles.models import MileageReading, Vehicle
@@ -57,3 +58,15 @@ def customers_retention_anonymise() -> int:
                 continue
             erased += 1
     return erased
+
+
+@periodic(
+    every_minutes(1),
+    lease=timedelta(minutes=30),
+    title=_("Run queued customer imports"),
+    name=IMPORT_JOB,
+)
+def imports_run_queued() -> int:
+    """Every minute, and at once when a large file is queued: run the queued imports (each
+    claimed by a conditional UPDATE, under its own time limit)."""
+    return import_batches_run_queued()

@@ -181,17 +181,29 @@ class ConsentRecord(TenantModel):
 
 
 class ImportBatch(TenantModel):
-    """One uploaded file: either every row imported, or none and a row-by-row report."""
+    """One uploaded file: either every row imported, or none and a row-by-row report.
+
+    queued → running → imported, rejected, or failed (stopped by its time limit or lost
+    with its process); the file is kept only until the run ends."""
 
     class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
         IMPORTED = "imported", _("Imported")
         REJECTED = "rejected", _("Rejected — nothing imported")
+        FAILED = "failed", _("Failed — nothing imported")
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     file_name = models.CharField(_("file"), max_length=200)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    content = models.BinaryField(default=b"", editable=False)
+    rows_checked = models.PositiveIntegerField(_("rows checked"), default=0)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     customers_created = models.PositiveIntegerField(_("new customers"), default=0)
     vehicles_created = models.PositiveIntegerField(_("new vehicles"), default=0)

@@ -2,11 +2,12 @@ import io
 from typing import Literal
 
 from django.http import HttpResponse
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from dealercare.core.api_errors import ERRORS
 from dealercare.core.downloads import XLSX_TYPE, as_attachment
-from dealercare.core.schemas import file_response
+from dealercare.core.http import api_no_store
+from dealercare.core.schemas import file_response, text
 from dealercare.customers import quality, selectors
 from dealercare.customers.schemas import CustomerOut
 from dealercare.customers.services import privacy
@@ -23,6 +24,7 @@ ExportReasons = Literal[tuple(dict(privacy.ExportReason.CHOICES))]
     response={200: dict, **ERRORS},
     openapi_extra=file_response(XLSX_TYPE, description="The person's data"),
 )
+@api_no_store
 def customer_data_export(
     request, customer_id: int, reason: ExportReasons, format: Literal["json", "xlsx"] = "json"
 ):
@@ -39,14 +41,17 @@ def customer_data_export(
 
 
 class EraseIn(Schema):
-    confirm: bool
+    confirm_name: text(200) = Field("", description="The customer's current full name")
 
 
 @router.post("/customers/{customer_id}/erase", response={200: CustomerOut, **ERRORS})
 def customer_erase(request, customer_id: int, payload: EraseIn):
-    """Anonymise the person irreversibly. Send {"confirm": true}."""
+    """Anonymise the person irreversibly. Confirm with {"confirm_name": "<current full name>"};
+    a second erasure answers 409 already_erased."""
     customer = selectors.customer_get(actor=request.user, customer_id=customer_id)
-    return privacy.customer_erase(actor=request.user, customer=customer, confirmed=payload.confirm)
+    return privacy.customer_erase(
+        actor=request.user, customer=customer, confirm_name=payload.confirm_name
+    )
 
 
 class QualityCountOut(Schema):

@@ -5,7 +5,7 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 
 from dealercare.core.masking import mask_address, mask_email, mask_id_number, mask_phone
-from dealercare.core.schemas import text
+from dealercare.core.schemas import patch_of, text
 from dealercare.customers.models import Channel, ConsentRecord, Customer, Grade, RelatedPerson
 
 
@@ -39,7 +39,18 @@ class CustomerIn(Schema):
 
 
 class CustomerUpdateIn(CustomerIn):
+    """The whole profile. Personal values may be sent back as read (masked): they keep the
+    stored value; a mask of any other value is refused (``masked_value``)."""
+
     version: int = Field(..., description="The version you read; a stale one is refused (409).")
+
+
+CustomerPatchIn = patch_of(
+    CustomerIn,
+    name="CustomerPatchIn",
+    doc="Only the fields to change, and the version you read. A personal value sent back "
+    "masked keeps the stored value; a mask of any other value is refused (masked_value).",
+)
 
 
 def _rows(value):
@@ -95,6 +106,14 @@ class RelatedPersonIn(Schema):
     relation: one_of(RelatedPerson.Relation)
     phone: text(30) = ""
     receives_reminders: bool = False
+
+
+RelatedPersonPatchIn = patch_of(
+    RelatedPersonIn,
+    name="RelatedPersonPatchIn",
+    doc="Only the fields to change, and the customer's version you read (a related person "
+    "is part of the customer's record). A mobile sent back masked keeps the stored one.",
+)
 
 
 class RelatedPersonOut(FromModel):
@@ -170,6 +189,7 @@ class ImportOut(Schema):
     file_name: str
     status: str
     total_rows: int
+    rows_checked: int = Field(..., description="Progress while queued or running")
     customers_created: int
     vehicles_created: int
     errors: list[ImportErrorOut]
@@ -177,3 +197,5 @@ class ImportOut(Schema):
         ..., description="Rows imported with a remark, e.g. folded into an earlier row"
     )
     created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None

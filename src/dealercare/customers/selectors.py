@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from django.db.models import Exists, F, Func, JSONField, OuterRef, Q, QuerySet
 from django.db.models.functions import Right
 from django.db.models.lookups import Exact
+from django.utils.translation import gettext_lazy as _
 
 from dealercare.core.access import get_for, scope_to_dealer
 from dealercare.core.crypto import id_number_index, phone_index
-from dealercare.core.errors import NotFound
+from dealercare.core.errors import InvalidInput, NotFound
 from dealercare.core.models import AuditEntry
 from dealercare.core.roles import Action, allows, require
 from dealercare.core.selectors import count_per_dealer
@@ -19,6 +20,7 @@ from dealercare.customers.models import (
     ConsentRecord,
     Customer,
     Grade,
+    ImportBatch,
     RelatedPerson,
     Tag,
 )
@@ -54,6 +56,21 @@ def classify_query(q: str) -> SearchKind:
     if VIN_TAIL_QUERY.match(compact) and any(ch.isdigit() for ch in compact):
         return SearchKind("vin_tail", compact)
     return SearchKind("name", raw)
+
+
+PERSONAL_SEARCHES = ("phone", "id_number")
+
+
+def refuse_personal_data_in_url(q: str) -> None:
+    """A search term that is personal data — a mobile, an ID number, an e-mail — must not
+    travel in a URL, where access logs and the browser history keep it (R-SEC-3). Such
+    searches are posted; a query string holding one is refused."""
+    if classify_query(q).kind in PERSONAL_SEARCHES or "@" in q:
+        raise InvalidInput(
+            _("Search by mobile, ID number or e-mail is posted, never put in a URL."),
+            fields={"q": [_("Personal data does not belong in a URL; send this search by POST.")]},
+            code="personal_data_in_url",
+        )
 
 
 def vehicles_matching(dealer_id: int, search: SearchKind) -> QuerySet | None:
@@ -220,3 +237,15 @@ def customer_counts_per_dealer() -> dict:
         for grade in Grade.values
     }
     return {"customers": count_per_dealer(customers), **per_grade}
+
+
+def import_batch_list(*, actor, limit: int = 20) -> list[ImportBatch]:
+    """The dealer's latest imports, without their files and reports."""
+    require(actor, Action.CUSTOMER_IMPORT)
+    batches = scope_to_dealer(actor, ImportBatch.objects.defer("content", "errors", "notices"))
+    return list(batches.order_by("-pk")[:limit])
+
+
+def import_batch_get(*, actor, batch_id) -> ImportBatch:
+    batches = ImportBatch.objects.defer("content")
+    return get_for(actor, batches, batch_id, action=Action.CUSTOMER_IMPORT)

@@ -9,14 +9,18 @@ import io
 import itertools
 import json
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 import zipstream
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import column_index_from_string
 
 from dealercare.core.errors import InvalidInput
 
@@ -80,6 +84,10 @@ def _keyed_rows(rows: Iterator[list]) -> Iterator[SheetRow]:
             % {"cols": ", ".join(sorted(dict(COLUMNS)[m] for m in missing))}
         )
     for number, row in enumerate(rows, start=2):
+        if number > settings.IMPORT_MAX_ROWS + 1:
+            raise _file_error(
+                _("The file has more than %(n)s rows.") % {"n": settings.IMPORT_MAX_ROWS}
+            )
         values = {k: _cell_text(v) for k, v in zip(keys, row, strict=False) if k}
         if any(values.values()):
             yield SheetRow(number, values)
@@ -94,17 +102,124 @@ def _decode_csv(raw: bytes) -> str:
     raise _file_error(_("The CSV file is neither UTF-8 nor GBK text."))
 
 
+# Broken or hostile XML and zip data, as zipfile, openpyxl, expat and defusedxml report it
+# (defusedxml's refusals of entities and DTDs are ValueErrors; an encrypted part or an
+# unknown packing method is a RuntimeError or NotImplementedError; a part openpyxl cannot
+# make sense of is a TypeError or IndexError).
+_UNREADABLE = (
+    zipfile.BadZipFile,
+    zlib.error,
+    struct.error,
+    KeyError,
+    OSError,
+    EOFError,
+    ValueError,
+    SyntaxError,
+    RuntimeError,
+    NotImplementedError,
+    TypeError,
+    IndexError,
+)
+
+
+def _unreadable_xlsx() -> InvalidInput:
+    return _file_error(_("The file is not a readable XLSX workbook."))
+
+
+def _too_big(what) -> InvalidInput:
+    return _file_error(_("The workbook is too large to import: %(what)s.") % {"what": what})
+
+
+_DIMENSION = re.compile(
+    rb"<(?:\w+:)?dimension\s+ref=\"\$?([A-Z]+)\$?(\d+)(?::\$?([A-Z]+)\$?(\d+))?\""
+)
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_HEAD_BYTES = 64 * 1024
+
+
+def check_xlsx_package(fileobj) -> None:
+    """Refuse a workbook that would cost more to open than any real customer list, before
+    openpyxl parses it: too many parts, too many bytes once unpacked, a part packed tighter
+    than data ever is (a zip bomb), oversized shared strings, a sheet declaring more rows
+    or columns than an import takes, or any DTD (OOXML has none; entities are how XML
+    bombs and external-entity reads work)."""
+    try:
+        with zipfile.ZipFile(fileobj) as package:
+            entries = package.infolist()
+            if len(entries) > settings.IMPORT_XLSX_MAX_ENTRIES:
+                raise _too_big(_("%(n)s parts") % {"n": len(entries)})
+            if sum(e.file_size for e in entries) > settings.IMPORT_XLSX_MAX_UNPACKED_BYTES:
+                raise _too_big(
+                    _("more than %(mb)s MB unpacked")
+                    % {"mb": settings.IMPORT_XLSX_MAX_UNPACKED_BYTES >> 20}
+                )
+            for entry in entries:
+                _check_entry(package, entry)
+    except _UNREADABLE as exc:
+        raise _unreadable_xlsx() from exc
+    finally:
+        fileobj.seek(0)
+
+
+def _check_entry(package: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
+    if (
+        entry.file_size > 1024 * 1024
+        and entry.file_size > entry.compress_size * settings.IMPORT_XLSX_MAX_RATIO
+    ):
+        raise _too_big(
+            _("a part packed %(ratio)s times")
+            % {"ratio": entry.file_size // max(entry.compress_size, 1)}
+        )
+    if (
+        entry.filename.endswith("sharedStrings.xml")
+        and entry.file_size > settings.IMPORT_XLSX_MAX_SHARED_STRINGS_BYTES
+    ):
+        raise _too_big(
+            _("more than %(mb)s MB of text")
+            % {"mb": settings.IMPORT_XLSX_MAX_SHARED_STRINGS_BYTES >> 20}
+        )
+    if not entry.filename.endswith((".xml", ".rels")):
+        return
+    with package.open(entry) as part:
+        head = part.read(_HEAD_BYTES)
+    if _DTD.search(head):
+        raise _unreadable_xlsx()
+    dimension = _DIMENSION.search(head)
+    if dimension:
+        _check_dimension(*dimension.groups())
+
+
+def _check_dimension(first_col, first_row, last_col, last_row) -> None:
+    columns = column_index_from_string((last_col or first_col).decode())
+    rows = int(last_row or first_row)
+    if rows > settings.IMPORT_MAX_ROWS + 1 or columns > settings.IMPORT_MAX_COLUMNS:
+        raise _too_big(
+            _("a sheet of %(rows)s rows by %(cols)s columns") % {"rows": rows, "cols": columns}
+        )
+
+
+def _xlsx_rows(fileobj) -> Iterator[list]:
+    check_xlsx_package(fileobj)
+    try:
+        workbook = load_workbook(fileobj, read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        # Bounded whatever the sheet declares: openpyxl pads every missing cell up to them.
+        for row in sheet.iter_rows(
+            max_row=settings.IMPORT_MAX_ROWS + 2,
+            max_col=settings.IMPORT_MAX_COLUMNS,
+            values_only=True,
+        ):
+            yield list(row)
+    except _UNREADABLE as exc:
+        raise _unreadable_xlsx() from exc
+
+
 def read_rows(fileobj, file_name: str) -> Iterator[SheetRow]:
     """Rows of an uploaded CSV or XLSX file, keyed by column, in file order."""
     head = fileobj.read(4)
     fileobj.seek(0)
     if head.startswith(b"PK"):
-        try:
-            workbook = load_workbook(fileobj, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            raise _file_error(_("The file is not a readable XLSX workbook.")) from exc
-        sheet = workbook.worksheets[0]
-        return _keyed_rows(list(r) for r in sheet.iter_rows(values_only=True))
+        return _keyed_rows(_xlsx_rows(fileobj))
     if file_name.lower().endswith((".xlsx", ".xls")) or b"\x00" in fileobj.read(4096):
         raise _file_error(_("The file is not a CSV or XLSX spreadsheet."))
     fileobj.seek(0)

@@ -6,21 +6,23 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from openpyxl import Workbook
 
 from dealercare.core.downloads import XLSX_TYPE, as_attachment
 from dealercare.core.forms import ConfirmForm
-from dealercare.core.pages import bound, render_page, staff_page, submit
+from dealercare.core.http import no_store
+from dealercare.core.pages import bound, list_page, render_page, staff_page, submit
 from dealercare.core.pagination import paginate
-from dealercare.core.roles import Action, require
-from dealercare.customers import quality, selectors, services
+from dealercare.core.roles import Action, allows, require
+from dealercare.customers import exports, imports, quality, selectors, services
 from dealercare.customers.forms import (
     ConsentForm,
     CustomerEditForm,
+    CustomerExportForm,
     CustomerFilterForm,
     CustomerForm,
     EraseForm,
+    ImportForm,
     MergeForm,
     PrivacyExportForm,
 )
@@ -30,16 +32,82 @@ from dealercare.customers.spreadsheets import neutralise_formula, personal_data_
 from dealercare.vehicles.selectors import vehicle_makes_and_models
 
 
-@staff_page("GET")
+@staff_page("GET", "POST")
+@no_store
 def customer_list(request):
+    def context_for(params) -> dict:
+        makes, models = vehicle_makes_and_models(actor=request.user)
+        tags = selectors.tag_names(actor=request.user)
+        form = CustomerFilterForm(params, tags=tags, makes=makes, models=models)
+        customers = selectors.customer_list(actor=request.user, filters=form.filters())
+        customers = customers.prefetch_related("vehicles")
+        return {"form": form, "page": paginate(customers, page=request.GET.get("page"))}
+
+    return list_page(
+        request,
+        "customers/list.html",
+        "customers/_results.html",
+        check_url=selectors.refuse_personal_data_in_url,
+        context_for=context_for,
+    )
+
+
+@staff_page("GET", "POST")
+def customer_export(request):
+    require(request.user, Action.CUSTOMER_EXPORT)
     makes, models = vehicle_makes_and_models(actor=request.user)
-    tags = selectors.tag_names(actor=request.user)
-    form = CustomerFilterForm(request.GET, tags=tags, makes=makes, models=models)
-    customers = selectors.customer_list(actor=request.user, filters=form.filters())
-    customers = customers.prefetch_related("vehicles")
-    page = paginate(customers, page=request.GET.get("page"))
-    context = {"form": form, "page": page}
-    return render_page(request, "customers/list.html", "customers/_results.html", context)
+    form = bound(
+        request,
+        CustomerExportForm,
+        tags=selectors.tag_names(actor=request.user),
+        makes=makes,
+        models=models,
+        clear_allowed=allows(request.user, Action.CUSTOMER_EXPORT_CLEAR),
+    )
+    outcome = submit(
+        form,
+        lambda: exports.customer_export_response(
+            actor=request.user,
+            filters=form.filters(),
+            file_format=form.cleaned_data["format"],
+            clear=form.cleaned_data.get("clear", False),
+            reason=form.cleaned_data.get("reason", ""),
+        ),
+    )
+    if outcome.done:
+        return outcome.value
+    return render(request, "customers/export.html", {"form": form})
+
+
+@staff_page("GET", "POST")
+def import_list(request):
+    require(request.user, Action.CUSTOMER_IMPORT)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    outcome = submit(
+        form,
+        lambda: imports.customer_import_submit(
+            actor=request.user,
+            upload=form.cleaned_data["file"],
+            file_name=form.cleaned_data["file"].name,
+        ),
+    )
+    if outcome.done:
+        return redirect("customers:import", pk=outcome.value.pk)
+    batches = selectors.import_batch_list(actor=request.user)
+    return render(request, "customers/imports.html", {"form": form, "batches": batches})
+
+
+@staff_page("GET")
+def import_detail(request, pk):
+    batch = selectors.import_batch_get(actor=request.user, batch_id=pk)
+    context = {"batch": batch}
+    return render_page(request, "customers/import.html", "customers/_import_status.html", context)
+
+
+@staff_page("GET")
+def import_report(request, pk):
+    batch = selectors.import_batch_get(actor=request.user, batch_id=pk)
+    return imports.import_report_response(batch)
 
 
 def _personal_rows(customer: Customer) -> list[dict]:
@@ -59,6 +127,7 @@ def _consents(customer: Customer) -> list[tuple]:
 
 
 @staff_page("GET")
+@no_store
 def customer_detail(request, pk):
     customer = selectors.customer_detail_get(actor=request.user, customer_id=pk)
     if customer.merged_into_id:
@@ -77,7 +146,7 @@ def customer_detail(request, pk):
 
 
 @staff_page("POST")
-@never_cache
+@no_store
 def customer_reveal(request, pk, field):
     customer = selectors.customer_get(actor=request.user, customer_id=pk)
     value = services.customer_reveal(actor=request.user, customer=customer, field_name=field)
@@ -123,7 +192,7 @@ def _revealed_for_edit(actor, customer: Customer) -> dict[str, str]:
 
 
 @staff_page("GET", "POST")
-@never_cache
+@no_store
 def customer_edit(request, pk):
     customer = selectors.customer_get(actor=request.user, customer_id=pk)
     require(request.user, Action.CUSTOMER_UPDATE)
@@ -137,7 +206,7 @@ def customer_edit(request, pk):
         lambda: services.customer_update(
             actor=request.user,
             customer=customer,
-            data=form.to_input(),
+            changes=form.values(),
             version=form.cleaned_data["version"],
         ),
     )
@@ -165,6 +234,8 @@ def customer_delete(request, pk):
 def customer_merge(request, pk):
     target = selectors.customer_get(actor=request.user, customer_id=pk)
     require(request.user, Action.CUSTOMER_MERGE)
+    if request.method == "GET":
+        selectors.refuse_personal_data_in_url(request.GET.get("q", ""))
     form = MergeForm(request.POST if request.method == "POST" else request.GET)
     chosen = form.is_valid() and form.cleaned_data["duplicate"]
     duplicate = selectors.customer_get(actor=request.user, customer_id=chosen) if chosen else None
@@ -194,7 +265,7 @@ def _attachment(content, content_type: str, file_name: str) -> HttpResponse:
 
 
 @staff_page("POST")
-@never_cache
+@no_store
 def customer_privacy_export(request, pk):
     customer = selectors.customer_get(actor=request.user, customer_id=pk)
     require(request.user, Action.CUSTOMER_PRIVACY_EXPORT)
@@ -217,10 +288,10 @@ def customer_privacy_export(request, pk):
 def customer_erase(request, pk):
     customer = selectors.customer_get(actor=request.user, customer_id=pk)
     require(request.user, Action.CUSTOMER_ERASE)
-    form = EraseForm(request.POST if request.method == "POST" else None, customer=customer)
+    form = bound(request, EraseForm)
     outcome = submit(
         form,
-        lambda: privacy.customer_erase(actor=request.user, customer=customer, confirmed=True),
+        lambda: privacy.customer_erase(actor=request.user, customer=customer, **form.cleaned_data),
     )
     if outcome.done:
         messages.success(request, _("The customer was anonymised."))
@@ -252,7 +323,7 @@ def _sheet_title(title) -> str:
 
 
 @staff_page("GET")
-@never_cache
+@no_store
 def data_quality_xlsx(request):
     checks = quality.data_quality_export(actor=request.user)
     workbook = Workbook(write_only=True)

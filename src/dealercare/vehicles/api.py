@@ -5,6 +5,7 @@ from ninja import Field, Query, Router, Schema, Status
 from dealercare.core.api_errors import ERRORS
 from dealercare.core.pagination import PAGE_SIZE, page_body, paginate
 from dealercare.core.schemas import PageNumber, PageSize, SearchText, text
+from dealercare.customers.selectors import refuse_personal_data_in_url
 from dealercare.vehicles import selectors, services
 from dealercare.vehicles.schemas import (
     MileageIn,
@@ -12,6 +13,7 @@ from dealercare.vehicles.schemas import (
     VehicleIn,
     VehicleOut,
     VehiclePageOut,
+    VehiclePatchIn,
     VehicleUpdateIn,
 )
 
@@ -22,7 +24,7 @@ class VehicleQuery(Schema):
     q: SearchText = Field(
         "",
         description="Plate, VIN or its last 6; the owner's mobile, ID number or name for a "
-        "role with customer access",
+        "role with customer access (mobile and ID number only by POST /vehicles/search)",
     )
     make: text(50) = ""
     model: text(50) = ""
@@ -31,13 +33,26 @@ class VehicleQuery(Schema):
     size: PageSize = PAGE_SIZE
 
 
-@router.get("", response={200: VehiclePageOut, **ERRORS})
-def vehicle_list(request, query: Query[VehicleQuery]):
+def _page(request, query: VehicleQuery) -> dict:
     filters = selectors.VehicleFilters(
         q=query.q, make=query.make, model=query.model, service_due_before=query.service_due_before
     )
     vehicles = selectors.vehicle_list(actor=request.user, filters=filters)
     return page_body(paginate(vehicles, page=query.page, size=query.size))
+
+
+@router.get("", response={200: VehiclePageOut, **ERRORS})
+def vehicle_list(request, query: Query[VehicleQuery]):
+    """List and search by plate, VIN or owner's name. An owner's mobile never goes in a URL:
+    search by it with POST /vehicles/search (a GET answers 422 personal_data_in_url)."""
+    refuse_personal_data_in_url(query.q)
+    return _page(request, query)
+
+
+@router.post("/search", response={200: VehiclePageOut, **ERRORS})
+def vehicle_search(request, payload: VehicleQuery):
+    """The list with its filters in the body, for any search term (an owner's mobile…)."""
+    return _page(request, payload)
 
 
 @router.post("", response={201: VehicleOut, **ERRORS})
@@ -51,13 +66,24 @@ def vehicle_read(request, vehicle_id: int):
     return selectors.vehicle_get(actor=request.user, vehicle_id=vehicle_id)
 
 
+def _update(request, vehicle_id: int, changes: dict):
+    vehicle = selectors.vehicle_get(actor=request.user, vehicle_id=vehicle_id)
+    version = changes.pop("version")
+    return services.vehicle_update(
+        actor=request.user, vehicle=vehicle, changes=changes, version=version
+    )
+
+
 @router.put("/{vehicle_id}", response={200: VehicleOut, **ERRORS})
 def vehicle_update(request, vehicle_id: int, payload: VehicleUpdateIn):
-    vehicle = selectors.vehicle_get(actor=request.user, vehicle_id=vehicle_id)
-    values = payload.dict()
-    version = values.pop("version")
-    data = services.VehicleInput(**values)
-    return services.vehicle_update(actor=request.user, vehicle=vehicle, data=data, version=version)
+    """Replace the whole vehicle record (send every field and the version you read)."""
+    return _update(request, vehicle_id, payload.dict())
+
+
+@router.patch("/{vehicle_id}", response={200: VehicleOut, **ERRORS})
+def vehicle_patch(request, vehicle_id: int, payload: VehiclePatchIn):
+    """Change only the fields sent; send the version you read (stale → 409)."""
+    return _update(request, vehicle_id, payload.dict(exclude_unset=True))
 
 
 @router.delete("/{vehicle_id}", response={204: None, **ERRORS})

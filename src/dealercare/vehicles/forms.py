@@ -41,8 +41,12 @@ class VehicleForm(forms.Form):
     def initial_for(cls, vehicle: Vehicle) -> dict:
         return {name: getattr(vehicle, name) for name in cls.base_fields}
 
+    def values(self) -> dict:
+        """The submitted vehicle, as the fields of a ``VehicleInput``."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
     def to_input(self) -> VehicleInput:
-        return VehicleInput(**{k: v for k, v in self.cleaned_data.items() if k != "version"})
+        return VehicleInput(**self.values())
 
 
 class VehicleEditForm(VehicleForm):

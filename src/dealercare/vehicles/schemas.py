@@ -3,7 +3,7 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from dealercare.core.schemas import text
+from dealercare.core.schemas import patch_of, text
 from dealercare.vehicles.selectors import owner_visible
 from dealercare.vehicles.services import MAX_ODOMETER_KM
 
@@ -29,6 +29,11 @@ class VehicleIn(Schema):
 
 class VehicleUpdateIn(VehicleIn):
     version: int = Field(..., description="The version you read; a stale one is refused (409).")
+
+
+VehiclePatchIn = patch_of(
+    VehicleIn, name="VehiclePatchIn", doc="Only the fields to change, and the version you read."
+)
 
 
 class VehicleOut(Schema):

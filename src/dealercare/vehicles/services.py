@@ -14,6 +14,7 @@ from dealercare.core.errors import BusinessRuleViolation, Conflict, InvalidInput
 from dealercare.core.roles import Action, require
 from dealercare.core.validators import validate_plate, validate_vin
 from dealercare.customers.models import Customer
+from dealercare.customers.services import customer_lock_writable
 from dealercare.vehicles.maintenance import Schedule, next_maintenance
 from dealercare.vehicles.mileage import LOWER_THAN_BEFORE, Clash, clash_with
 from dealercare.vehicles.models import MileageReading, Ownership, Vehicle, VehicleModel
@@ -73,7 +74,14 @@ def _check_year(value: int | None) -> int | None:
     return value
 
 
-def vehicle_clean(data: VehicleInput) -> dict:
+def vehicle_clean(data: VehicleInput, *, current: Vehicle | None = None) -> dict:
+    """Validate every field and return the cleaned values; refuse with all errors at once.
+    On an update (``current`` is the stored record) a field left as stored is kept as it is."""
+    unchanged = set()
+    if current is not None:
+        unchanged = {
+            name for name in VEHICLE_FIELDS if getattr(data, name) == getattr(current, name)
+        }
     errors = FieldErrors()
     clean: dict = {}
     checks = {
@@ -92,6 +100,9 @@ def vehicle_clean(data: VehicleInput) -> dict:
         "insurance_expiry": lambda v: v,
     }
     for name, check in checks.items():
+        if name in unchanged:
+            clean[name] = getattr(data, name)
+            continue
         with errors.field(name):
             clean[name] = check(getattr(data, name))
     purchase, warranty_end = clean.get("purchase_date"), clean.get("warranty_end")
@@ -121,7 +132,7 @@ def _owner(actor, owner_id: int | None) -> Customer | None:
     ).first()
     if owner is None:
         raise InvalidInput(fields={"owner_id": [_("Unknown customer.")]})
-    return owner
+    return customer_lock_writable(owner, field="owner_id")
 
 
 def _event(action: str, vehicle: Vehicle, changes: dict | None = None) -> AuditEvent:
@@ -266,12 +277,23 @@ def _transfer(vehicle: Vehicle, new_owner: Customer | None, on: date) -> None:
     vehicle.owner = new_owner
 
 
+def _values(vehicle: Vehicle) -> dict:
+    """The stored vehicle as the fields of a ``VehicleInput``."""
+    return {name: getattr(vehicle, name) for name in VEHICLE_FIELDS} | {
+        "owner_id": vehicle.owner_id,
+        "current_km": vehicle.current_km,
+    }
+
+
 @transaction.atomic
-def vehicle_update(*, actor, vehicle: Vehicle, data: VehicleInput, version: int) -> Vehicle:
+def vehicle_update(*, actor, vehicle: Vehicle, changes: dict, version: int) -> Vehicle:
+    """Change the fields named in ``changes`` (fields of ``VehicleInput``); every other
+    field keeps its stored value."""
     require(actor, Action.VEHICLE_UPDATE)
-    clean = vehicle_clean(data)
-    owner = _owner(actor, data.owner_id)
     vehicle = _lock_current(vehicle, version)
+    data = VehicleInput(**_values(vehicle) | changes)
+    clean = vehicle_clean(data, current=vehicle)
+    owner = _owner(actor, data.owner_id)
     clash = Vehicle.objects.filter(dealer_id=vehicle.dealer_id, vin=clean["vin"]).exclude(
         pk=vehicle.pk
     )

@@ -3,21 +3,31 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from dealercare.core.forms import ConfirmForm
-from dealercare.core.pages import bound, render_page, staff_page, submit
+from dealercare.core.http import no_store
+from dealercare.core.pages import bound, list_page, staff_page, submit
 from dealercare.core.pagination import paginate
 from dealercare.core.roles import Action, require
+from dealercare.customers.selectors import refuse_personal_data_in_url
 from dealercare.vehicles import selectors, services
 from dealercare.vehicles.forms import MileageForm, VehicleEditForm, VehicleFilterForm, VehicleForm
 
 
-@staff_page("GET")
+@staff_page("GET", "POST")
+@no_store
 def vehicle_list(request):
-    makes, models = selectors.vehicle_makes_and_models(actor=request.user)
-    form = VehicleFilterForm(request.GET, makes=makes, models=models)
-    vehicles = selectors.vehicle_list(actor=request.user, filters=form.filters())
-    page = paginate(vehicles, page=request.GET.get("page"))
-    context = {"form": form, "page": page}
-    return render_page(request, "vehicles/list.html", "vehicles/_results.html", context)
+    def context_for(params) -> dict:
+        makes, models = selectors.vehicle_makes_and_models(actor=request.user)
+        form = VehicleFilterForm(params, makes=makes, models=models)
+        vehicles = selectors.vehicle_list(actor=request.user, filters=form.filters())
+        return {"form": form, "page": paginate(vehicles, page=request.GET.get("page"))}
+
+    return list_page(
+        request,
+        "vehicles/list.html",
+        "vehicles/_results.html",
+        check_url=refuse_personal_data_in_url,
+        context_for=context_for,
+    )
 
 
 def _detail(request, vehicle, mileage_form):
@@ -71,7 +81,7 @@ def vehicle_edit(request, pk):
         lambda: services.vehicle_update(
             actor=request.user,
             vehicle=vehicle,
-            data=form.to_input(),
+            changes=form.values(),
             version=form.cleaned_data["version"],
         ),
     )

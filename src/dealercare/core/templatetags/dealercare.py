@@ -128,8 +128,11 @@ def duration_since(end: datetime, start: datetime) -> str:
 
 @register.simple_tag(takes_context=True)
 def page_url(context, number) -> str:
-    """The current URL's query with another page number, so filters survive paging."""
+    """The current URL's query with another page number, so filters survive paging; a
+    posted search is carried by its token (``core.http.kept_search``)."""
     query = context["request"].GET.copy()
+    if context.get("search"):
+        query["s"] = context["search"]
     query["page"] = number
     return f"?{query.urlencode()}"
 

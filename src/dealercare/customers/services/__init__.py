@@ -8,6 +8,7 @@ from dealercare.customers.services.merge import customer_merge
 from dealercare.customers.services.profile import (
     AUDIT_MASKS,
     PERSONAL_FIELDS,
+    CustomerErased,
     CustomerInput,
     DuplicateCustomer,
     apply_profile,
@@ -17,6 +18,7 @@ from dealercare.customers.services.profile import (
     customer_delete,
     customer_duplicates,
     customer_event,
+    customer_lock_writable,
     customer_reveal,
     customer_update,
     phone_index,
@@ -25,11 +27,13 @@ from dealercare.customers.services.related import (
     RelatedPersonInput,
     related_person_add,
     related_person_remove,
+    related_person_update,
 )
 
 __all__ = [
     "AUDIT_MASKS",
     "PERSONAL_FIELDS",
+    "CustomerErased",
     "CustomerInput",
     "DuplicateCustomer",
     "RelatedPersonInput",
@@ -41,10 +45,12 @@ __all__ = [
     "customer_delete",
     "customer_duplicates",
     "customer_event",
+    "customer_lock_writable",
     "customer_merge",
     "customer_reveal",
     "customer_update",
     "phone_index",
     "related_person_add",
     "related_person_remove",
+    "related_person_update",
 ]

@@ -3,7 +3,7 @@ from django.db import transaction
 from dealercare.core.cleaning import FieldErrors, clean_choice
 from dealercare.core.roles import Action, require
 from dealercare.customers.models import Channel, ConsentRecord, Customer
-from dealercare.customers.services.profile import customer_audit
+from dealercare.customers.services.profile import customer_audit, customer_lock_writable
 
 
 @transaction.atomic
@@ -15,6 +15,7 @@ def consent_record(*, actor, customer: Customer, channel: str, granted: bool, so
     with errors.field("source"):
         clean_choice(source, ConsentRecord.Source.choices, required=True)
     errors.raise_if_any()
+    customer = customer_lock_writable(customer)
     record = ConsentRecord.objects.create(
         dealer_id=customer.dealer_id,
         customer=customer,

@@ -9,6 +9,7 @@ from dealercare.customers.models import Customer
 from dealercare.customers.services.profile import (
     AUDIT_MASKS,
     customer_event,
+    customer_lock_writable,
     customer_snapshot,
     phone_index,
 )
@@ -26,10 +27,8 @@ def customer_merge(*, actor, target: Customer, duplicate: Customer) -> Customer:
         raise BusinessRuleViolation(
             _("Choose two different customers that are not merged already."), code="invalid_merge"
         )
-    target, duplicate = (
-        Customer.objects.select_for_update().get(pk=target.pk),
-        Customer.objects.select_for_update().get(pk=duplicate.pk),
-    )
+    target = customer_lock_writable(target)
+    duplicate = customer_lock_writable(duplicate, field="duplicate_id")
     before = customer_snapshot(target)
     for name in FILLABLE_ON_MERGE:
         if not getattr(target, name) and getattr(duplicate, name):

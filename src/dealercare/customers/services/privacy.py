@@ -81,25 +81,32 @@ def erasure_blockers(customer: Customer) -> list[str]:
     return [reason for check in ERASURE_BLOCKERS if (reason := check(customer))]
 
 
+def _check_erasure_confirmed(customer: Customer, confirm_name: str) -> None:
+    """Staff confirm an erasure by typing the customer's current full name: the page and
+    the API ask for the same thing, so neither can erase the wrong person by a slip."""
+    if (confirm_name or "").strip() != customer.name.strip():
+        raise InvalidInput(
+            _("Erasure cannot be undone: type the customer's full name to confirm it."),
+            fields={"confirm_name": [_("The name does not match the customer's name.")]},
+            code="erasure_not_confirmed",
+        )
+
+
 @transaction.atomic
 def customer_erase(
-    *, actor, customer: Customer, confirmed: bool = False, system: bool = False
+    *, actor, customer: Customer, confirm_name: str = "", system: bool = False
 ) -> Customer:
-    """Anonymise the customer and every record merged into them. Staff must confirm;
-    ``system`` is the retention job acting on the dealer's own rule."""
+    """Anonymise the customer and every record merged into them. Staff confirm with the
+    customer's full name; ``system`` is the retention job acting on the dealer's own rule."""
     if not system:
         require(actor, Action.CUSTOMER_ERASE)
-        if not confirmed:
-            raise InvalidInput(
-                _("Erasure cannot be undone: confirm it to go on."),
-                fields={"confirm": [_("Confirm the erasure.")]},
-                code="erasure_not_confirmed",
-            )
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     if customer.erased_at:
         raise BusinessRuleViolation(
             _("This customer is anonymised already."), code="already_erased"
         )
+    if not system:
+        _check_erasure_confirmed(customer, confirm_name)
     blockers = erasure_blockers(customer)
     if blockers:
         raise BusinessRuleViolation(
@@ -109,6 +116,7 @@ def customer_erase(
     now = timezone.now()
     for record in Customer.objects.filter(Q(pk=customer.pk) | Q(merged_into=customer)):
         _erase_one(record, now)
+    customer.refresh_from_db()
     customer_audit(
         actor, "customer.erase", customer, {"erased": [None, "retention" if system else "request"]}
     )

@@ -1,6 +1,6 @@
 """Every write to the customer archive: one function per business action, one transaction."""
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from django.db import transaction
@@ -17,6 +17,7 @@ from dealercare.core.masking import (
     mask_id_number,
     mask_name,
     mask_phone,
+    unmasked,
 )
 from dealercare.core.roles import Action, require
 from dealercare.core.validators import (
@@ -37,6 +38,7 @@ AUDIT_MASKS = {
     "birthday": lambda v: "****-**-**" if v else "",
     "notes": lambda v: "…" if v else "",
 }
+PERSONAL_MASKS = {name: AUDIT_MASKS[name] for name in PERSONAL_FIELDS}
 PROFILE_FIELDS = (
     "kind",
     "name",
@@ -79,8 +81,18 @@ class CustomerInput:
     referrer_id: int | None = None
 
 
-def customer_clean(data: CustomerInput) -> dict:
-    """Validate every field and return the cleaned values; refuse with all errors at once."""
+def customer_clean(data: CustomerInput, *, current: Customer | None = None) -> dict:
+    """Validate every field and return the cleaned values; refuse with all errors at once.
+
+    No personal value is taken in its mask form (``core.masking.unmasked``): on an update
+    (``current`` is the stored record) the mask of the stored value keeps it, any other is
+    refused. A field left as stored is kept as it is, so that a change to one field is not
+    refused for another that an older rule let in."""
+    values = unmasked(asdict(data), current=current, masks=PERSONAL_MASKS)
+    data = CustomerInput(**values)
+    unchanged = set()
+    if current is not None:
+        unchanged = {name for name in PROFILE_FIELDS if values[name] == getattr(current, name)}
     errors = FieldErrors()
     clean: dict = {}
     checks = {
@@ -102,12 +114,21 @@ def customer_clean(data: CustomerInput) -> dict:
         "notes": lambda v: clean_text(v, max_length=2000, multiline=True),
     }
     for name, check in checks.items():
+        if name in unchanged:
+            clean[name] = getattr(data, name)
+            continue
         with errors.field(name):
             clean[name] = check(getattr(data, name))
     with errors.field("tags"):
         clean["tags"] = sorted({clean_text(t, max_length=30) for t in data.tags} - {""})
     errors.raise_if_any()
     return clean
+
+
+def customer_values(customer: Customer) -> dict:
+    """The stored profile as the fields of a ``CustomerInput``."""
+    values = {name: getattr(customer, name) for name in PROFILE_FIELDS}
+    return values | {"tags": customer.tag_list, "referrer_id": customer.referrer_id}
 
 
 def customer_snapshot(customer: Customer) -> dict:
@@ -128,7 +149,7 @@ def _resolve_referrer(actor, referrer_id: int | None, customer: Customer | None)
     if referrer_id is None:
         return None
     referrer = Customer.objects.filter(
-        dealer_id=actor.dealer_id, pk=referrer_id, merged_into=None
+        dealer_id=actor.dealer_id, pk=referrer_id, merged_into=None, erased_at=None
     ).first()
     if referrer is None or (customer and referrer.pk == customer.pk):
         raise Conflict(
@@ -212,20 +233,39 @@ def customer_audit(actor, action: str, customer: Customer, changes: dict | None 
     )
 
 
-def _lock_current(customer: Customer, version: int) -> Customer:
+class CustomerErased(BusinessRuleViolation):
+    code = "customer_erased"
+    default_message = _("This customer was anonymised (erased); the record takes no more changes.")
+
+
+def customer_lock_writable(customer: Customer, *, field: str | None = None) -> Customer:
+    """The customer's row, locked for the write that follows. An erased record refuses
+    every write (R-SEC-5): its person is gone and must not be filled in again. The lock
+    also orders the write after an erasure running at the same time."""
     locked = Customer.objects.select_for_update().filter(pk=customer.pk).first()
     if locked is None:
         raise NotFound()
+    if locked.erased_at:
+        raise CustomerErased(fields={field: [CustomerErased.default_message]} if field else None)
+    return locked
+
+
+def customer_lock_current(customer: Customer, version: int) -> Customer:
+    """The writable customer's row, locked, if it is still at the ``version`` read."""
+    locked = customer_lock_writable(customer)
     if locked.version != version:
         raise StaleVersion()
     return locked
 
 
 @transaction.atomic
-def customer_update(*, actor, customer: Customer, data: CustomerInput, version: int) -> Customer:
+def customer_update(*, actor, customer: Customer, changes: dict, version: int) -> Customer:
+    """Change the fields named in ``changes`` (fields of ``CustomerInput``); every other
+    field keeps its stored value. A personal value sent back masked keeps the stored one."""
     require(actor, Action.CUSTOMER_UPDATE)
-    clean = customer_clean(data)
-    customer = _lock_current(customer, version)
+    customer = customer_lock_current(customer, version)
+    data = CustomerInput(**customer_values(customer) | changes)
+    clean = customer_clean(data, current=customer)
     duplicates = customer_duplicates(dealer_id=actor.dealer_id, clean=clean, exclude_id=customer.pk)
     if duplicates:
         raise DuplicateCustomer(duplicates)

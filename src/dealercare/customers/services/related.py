@@ -1,16 +1,20 @@
 """People in the customer's archive who may receive reminders (seed 001: 相关人员)."""
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from dealercare.core.cleaning import FieldErrors, clean_choice, clean_text
-from dealercare.core.masking import mask_name, mask_phone
+from dealercare.core.masking import mask_name, mask_phone, unmasked
 from dealercare.core.roles import Action, require
 from dealercare.core.validators import validate_cn_mobile
 from dealercare.customers.models import Customer, RelatedPerson
-from dealercare.customers.services.profile import customer_audit
+from dealercare.customers.services.profile import (
+    customer_audit,
+    customer_lock_current,
+    customer_lock_writable,
+)
 
 
 @dataclass
@@ -21,7 +25,12 @@ class RelatedPersonInput:
     receives_reminders: bool = False
 
 
-def _clean(data: RelatedPersonInput) -> dict:
+RELATED_FIELDS = tuple(f.name for f in fields(RelatedPersonInput))
+PHONE_MASK = {"phone": mask_phone}
+
+
+def _clean(data: RelatedPersonInput, current: RelatedPerson | None = None) -> dict:
+    data = RelatedPersonInput(**unmasked(asdict(data), current=current, masks=PHONE_MASK))
     errors = FieldErrors()
     clean = {"receives_reminders": data.receives_reminders}
     with errors.field("name"):
@@ -41,17 +50,38 @@ def _clean(data: RelatedPersonInput) -> dict:
 @transaction.atomic
 def related_person_add(*, actor, customer: Customer, data: RelatedPersonInput) -> RelatedPerson:
     require(actor, Action.CUSTOMER_UPDATE)
-    person = RelatedPerson.objects.create(
-        dealer_id=customer.dealer_id, customer=customer, **_clean(data)
-    )
+    clean = _clean(data)
+    customer = customer_lock_writable(customer)
+    person = RelatedPerson.objects.create(dealer_id=customer.dealer_id, customer=customer, **clean)
     change = {"related_person": [None, f"{mask_name(person.name)} {mask_phone(person.phone)}"]}
     customer_audit(actor, "customer.related_add", customer, change)
     return person
 
 
 @transaction.atomic
+def related_person_update(
+    *, actor, person: RelatedPerson, changes: dict, version: int
+) -> RelatedPerson:
+    """Change the fields named in ``changes``; ``version`` is the customer's, since the
+    related persons are part of the customer's record."""
+    require(actor, Action.CUSTOMER_UPDATE)
+    customer = customer_lock_current(person.customer, version)
+    before = f"{mask_name(person.name)} {mask_phone(person.phone)}"
+    current = {name: getattr(person, name) for name in RELATED_FIELDS}
+    for name, value in _clean(RelatedPersonInput(**current | changes), person).items():
+        setattr(person, name, value)
+    person.save()
+    customer.version += 1
+    customer.save(update_fields=["version", "updated_at"])
+    after = f"{mask_name(person.name)} {mask_phone(person.phone)}"
+    customer_audit(actor, "customer.related_update", customer, {"related_person": [before, after]})
+    return person
+
+
+@transaction.atomic
 def related_person_remove(*, actor, person: RelatedPerson) -> None:
     require(actor, Action.CUSTOMER_UPDATE)
+    customer = customer_lock_writable(person.customer)
     change = {"related_person": [mask_name(person.name), None]}
-    customer_audit(actor, "customer.related_remove", person.customer, change)
+    customer_audit(actor, "customer.related_remove", customer, change)
     person.delete()

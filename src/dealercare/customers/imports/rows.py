@@ -1,28 +1,23 @@
-"""Import and export of customers with their vehicles (R-CUS-5).
+"""An import file's rows into the archive: each row cleaned by the forms' rules, rows of
+one mobile folded into one customer (and reported), duplicates refused, then written in
+bulk."""
 
-An import is all-or-nothing per file: every row is checked by the same rules as the
-forms (``customer_clean``, ``vehicle_clean``); one bad row and nothing is written, and the
-batch keeps a row-by-row report to download.
-"""
-
+import math
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dealercare.core.audit import AuditEvent, audit_record, audit_record_many
+from dealercare.core.audit import AuditEvent, audit_record_many
 from dealercare.core.crypto import id_number_index
 from dealercare.core.errors import DomainError
 from dealercare.core.masking import mask_name
-from dealercare.core.roles import Action, require
-from dealercare.customers.models import Customer, ImportBatch, Tag
-from dealercare.customers.selectors import CustomerFilters, customer_list
+from dealercare.customers.models import Customer, Tag
 from dealercare.customers.services import CustomerInput, apply_profile, customer_clean, phone_index
-from dealercare.customers.spreadsheets import COLUMNS, SheetRow, read_rows
+from dealercare.customers.spreadsheets import SheetRow
 from dealercare.vehicles.models import MileageReading, Ownership, Vehicle
 from dealercare.vehicles.services import VEHICLE_FIELDS, VehicleInput, vehicle_clean
 
@@ -109,6 +104,7 @@ def _clean_row(row: SheetRow) -> CleanRow:
 @dataclass
 class ImportRun:
     actor: object
+    deadline: float = math.inf
     customers_by_phone: dict[str, Customer] = field(default_factory=dict)
     first_rows_by_phone: dict[str, CleanRow] = field(default_factory=dict)
     rows_by_id_number: dict[str, CleanRow] = field(default_factory=dict)
@@ -119,6 +115,10 @@ class ImportRun:
     total_rows: int = 0
     customers_created: int = 0
     vehicles_created: int = 0
+
+    def check_time(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise TimeLimitReached
 
     def reject(self, number: int, fields: dict[str, list[str]]) -> None:
         _report(self.errors, number, fields)
@@ -300,11 +300,15 @@ def _import_event(customer: Customer) -> AuditEvent:
     )
 
 
-class _ImportFailed(Exception):
+class ImportFailed(Exception):
     pass
 
 
-def _batches(rows: Iterator[SheetRow], run: ImportRun) -> Iterator[list[CleanRow]]:
+class TimeLimitReached(Exception):
+    pass
+
+
+def clean_batches(rows: Iterator[SheetRow], run: ImportRun) -> Iterator[list[CleanRow]]:
     batch: list[CleanRow] = []
     for row in rows:
         run.total_rows += 1
@@ -313,107 +317,9 @@ def _batches(rows: Iterator[SheetRow], run: ImportRun) -> Iterator[list[CleanRow
         except _RowRejected as exc:
             run.reject(row.number, exc.fields)
         if len(batch) >= BATCH_ROWS:
+            run.check_time()
             yield batch
             batch = []
     if batch:
+        run.check_time()
         yield batch
-
-
-def customer_import(*, actor, upload, file_name: str) -> ImportBatch:
-    """Import a CSV/XLSX file of customers and vehicles: all rows, or none."""
-    require(actor, Action.CUSTOMER_IMPORT)
-    run = ImportRun(actor=actor)
-    if upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
-        limit = settings.IMPORT_MAX_UPLOAD_BYTES // (1024 * 1024)
-        run.reject(0, {"file": [_("The file is larger than %(mb)s MB.") % {"mb": limit}]})
-    else:
-        try:
-            with transaction.atomic():
-                for batch in _batches(read_rows(upload, file_name), run):
-                    run.write_batch(batch)
-                if run.errors or not run.total_rows:
-                    raise _ImportFailed
-        except DomainError as exc:
-            run.reject(0, exc.fields or {"file": [str(exc.message)]})
-        except _ImportFailed:
-            if not run.total_rows and not run.errors:
-                run.reject(0, {"file": [_("The file has no data rows.")]})
-    return _record_batch(actor, file_name, run)
-
-
-@transaction.atomic
-def _record_batch(actor, file_name: str, run: ImportRun) -> ImportBatch:
-    imported = not run.errors
-    batch = ImportBatch.objects.create(
-        dealer_id=actor.dealer_id,
-        created_by=actor,
-        file_name=file_name[:200],
-        status=ImportBatch.Status.IMPORTED if imported else ImportBatch.Status.REJECTED,
-        total_rows=run.total_rows,
-        customers_created=run.customers_created if imported else 0,
-        vehicles_created=run.vehicles_created if imported else 0,
-        errors=run.errors,
-        notices=run.notices,
-    )
-    audit_record(
-        actor=actor,
-        dealer=actor.dealer,
-        event=AuditEvent(
-            action="import.run",
-            object_type="import",
-            object_id=batch.pk,
-            label=batch.file_name,
-            changes={"status": [None, batch.status], "rows": [None, run.total_rows]},
-        ),
-    )
-    return batch
-
-
-@transaction.atomic
-def customer_export(*, actor, filters: CustomerFilters, file_format: str) -> Iterator[list]:
-    """Record who exported what, then hand back the rows to stream."""
-    require(actor, Action.CUSTOMER_EXPORT)
-    audit_record(
-        actor=actor,
-        dealer=actor.dealer,
-        event=AuditEvent(
-            action="customer.export",
-            object_type="export",
-            object_id=None,
-            label=file_format,
-            changes={"filters": [None, _filters_for_log(filters)]},
-        ),
-    )
-    return _export_rows(actor, filters)
-
-
-def _filters_for_log(filters: CustomerFilters) -> dict:
-    # The search box may hold a mobile number: log that a search was used, not what it was.
-    return {k: "…" if k == "q" else str(v) for k, v in vars(filters).items() if v}
-
-
-def _export_rows(actor, filters: CustomerFilters) -> Iterator[list]:
-    """One row per vehicle (a customer without a car gets one row), in the import's columns."""
-    customers = customer_list(actor=actor, filters=filters).prefetch_related("vehicles")
-    for customer in customers.iterator(chunk_size=2000):
-        base = {k: getattr(customer, k) for k in CUSTOMER_KEYS}
-        base |= {
-            "gender": customer.gender,
-            "grade": customer.grade,
-            "tags": ";".join(customer.tag_list),
-            "source": customer.source,
-            "preferred_channel": customer.preferred_channel,
-        }
-        for vehicle in list(customer.vehicles.all()) or [None]:
-            values = base | (
-                {k: getattr(vehicle, k) for k in (*VEHICLE_KEYS, "current_km")} if vehicle else {}
-            )
-            yield [_export_cell(values.get(key)) for key, _zh in COLUMNS]
-
-
-def _export_cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
