@@ -1,0 +1,222 @@
+"""Every page works on a 390 px phone: no sideways scrolling, and a menu that folds the
+navigation (technicians, advisors at the car and owners use phones).
+
+The pages come from the URL conf, so a page added later is visited too; one that needs an
+object in its URL fails here until the archive fixture names one to show.
+"""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from dealercare.core.messaging.recipients import Recipient
+from dealercare.core.messaging.services import message_queue
+from dealercare.core.roles import Role
+from dealercare.core.scheduling import registered_jobs
+from dealercare.demo_data import dealer_fill
+from dealercare.vehicles.models import MileageReading
+from dealercare.vehicles.services import vehicle_record_mileage
+from tests.factories import new_customer, new_vehicle
+
+pytestmark = pytest.mark.e2e
+
+PHONE = {"width": 390, "height": 844}
+NOT_PAGES = ("api/", "admin/", "i18n/")
+FILE = re.compile(r"\.[a-z]+$")
+# Pages worth seeing in a second state as well, e.g. with results or a second record.
+STATES = {"customers:list": "?q=欧阳", "customers:merge": "?q=欧阳&duplicate={duplicate}"}
+
+
+def url_patterns(resolvers=None, prefix="", namespace=""):
+    """(name, route, kwarg names) of every page the URL conf serves, outside API and admin."""
+    for entry in get_resolver().url_patterns if resolvers is None else resolvers:
+        route = prefix + str(entry.pattern)
+        if route.startswith(NOT_PAGES):
+            continue
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from url_patterns(entry.url_patterns, route, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}", route, list(entry.pattern.converters)
+
+
+@pytest.fixture
+def archive(cast) -> dict:
+    """A filled dealer plus records with long values, so every page has something to show."""
+    dealer_fill(cast.dealer_a, customers=12, vehicles=15, seed=8)
+    advisor = cast.staff_a[Role.ADVISOR]
+    owner = new_customer(
+        advisor,
+        name="欧阳娜娜",
+        email="a.very.long.mailbox.name.for.testing@example-dealer-group.com.cn",
+        address="上海市浦东新区张江高科技园区碧波路690号张江微电子港3号楼1201室",
+        notes="客户希望周末上午到店保养，提前一天电话提醒；" * 4,
+        tags=["VIP", "老客户", "新能源意向", "转介绍"],
+        birthday=date(1990, 5, 17),
+    )
+    duplicate = new_customer(advisor, name="欧阳娜娜", birthday=date(1990, 5, 17))
+    vehicle = new_vehicle(
+        advisor,
+        owner=owner,
+        current_km=12000,
+        purchase_date=timezone.localdate() - timedelta(days=700),
+    )
+    vehicle_record_mileage(
+        actor=advisor,
+        vehicle=vehicle,
+        km=99000,
+        read_on=timezone.localdate() - timedelta(days=30),
+        source=MileageReading.Source.OWNER,
+    )
+    with transaction.atomic():
+        message = message_queue(
+            dealer=cast.dealer_a,
+            recipient=Recipient.staff(cast.staff_a[Role.CSR]),
+            channel="inbox",
+            subject="保养提醒：欧阳娜娜的爱车即将到期保养",
+            body="您的客户的爱车将于下月到期保养，请提前电话预约。" * 3,
+            idempotency_key="phone-layout",
+        )
+    return {
+        "samples": {  # by URL namespace: the object each kwarg names
+            "": {"name": next(iter(registered_jobs()))},
+            "customers": {"pk": owner.pk, "field": "phone"},
+            "messaging": {"pk": message.pk},
+            "vehicles": {"pk": vehicle.pk},
+        },
+        "duplicate": duplicate.pk,
+    }
+
+
+def page_urls(archive) -> list[tuple[str, str]]:
+    urls = []
+    for name, route, kwarg_names in url_patterns():
+        if FILE.search(route):
+            continue  # a download (an audited one, too): no page to lay out
+        samples = archive["samples"].get(name.rpartition(":")[0], {})
+        missing = [k for k in kwarg_names if k not in samples]
+        if missing:
+            pytest.fail(
+                f"{name} ({route}): no sample for {missing}; add one to the archive fixture"
+            )
+        url = reverse(name, kwargs={k: samples[k] for k in kwarg_names})
+        urls.append((name, url))
+        if name in STATES:
+            urls.append((f"{name}+", url + STATES[name].format(**archive)))
+    return [*urls, ("not-found", "/no-such-page/")]
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def phone_context(browser, live_server, client: Client):
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    if "sessionid" in client.cookies:
+        session = client.cookies["sessionid"].value
+        context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+    return context
+
+
+def pages_for(client: Client, urls) -> list[tuple[str, str]]:
+    """What the browser must lay out for this client: every page that answers with HTML,
+    and the first page of each refusal (403, 404). A 5xx raises here already."""
+    pages, refusals = [], set()
+    for name, url in urls:
+        response = client.get(url)
+        status = response.status_code
+        if status == 405 or response.has_header("Content-Disposition"):
+            continue  # a POST-only action or a download: nothing to lay out
+        if status in (403, 404):
+            if status in refusals:
+                continue
+            refusals.add(status)
+        pages.append((name, url))
+    return pages
+
+
+# Two visible form fields on one line: the form is not single-column.
+FIELDS_SIDE_BY_SIDE = """() => {
+  const boxes = [...document.querySelectorAll(".field")]
+    .filter((field) => field.offsetParent !== null)
+    .map((field) => field.getBoundingClientRect());
+  const sameLine = (a, b) => a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  return boxes.some((a, i) => boxes.slice(i + 1).some((b) => sameLine(a, b)));
+}"""
+
+
+def visit_all(context, live_server, pages, artifacts, prefix, shot_names: set) -> list[str]:
+    """Open each page; return what went wrong: a 5xx, a page wider than the phone, or a
+    form in more than one column. Each page is kept as a screenshot the first time a role
+    opens it (``shot_names``), and every page that fails."""
+    problems = []
+    page = context.new_page()
+    for name, url in pages:
+        response = page.goto(live_server.url + url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        seen = name if response.ok else f"{name}-{response.status}"
+        shot = artifacts / f"phone-{prefix}-{seen.replace(':', '-')}.png"
+        if response.status >= 500:
+            problems.append(f"{url}: {response.status}")
+        if width > PHONE["width"]:
+            problems.append(f"{url}: {width} px wide (see {shot.name})")
+        if page.evaluate(FIELDS_SIDE_BY_SIDE):
+            problems.append(f"{url}: form fields side by side")
+        if seen not in shot_names or width > PHONE["width"]:
+            shot_names.add(seen)
+            page.screenshot(path=shot, full_page=width > PHONE["width"])
+    return problems
+
+
+def check_menu(page, live_server, artifacts, prefix):
+    page.goto(live_server.url + "/")
+    links = page.locator(".mainnav a")
+    expect(links.first).to_be_hidden()
+    page.locator(".menu-button").click()
+    page.screenshot(path=artifacts / f"phone-{prefix}-menu.png")
+    assert links.count() >= 1
+    for link in links.all():
+        expect(link).to_be_visible()
+        box = link.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], link.text_content()
+        assert box["height"] < 3 * 16, f"{link.text_content()} wraps: {box}"
+    target = links.last.get_attribute("href")
+    links.last.click()
+    page.wait_for_url(live_server.url + target)
+    expect(links.first).to_be_hidden()
+
+
+def test_every_page_fits_a_phone(browser, live_server, cast, archive, artifacts):
+    """Each role in its own browser context: the menu, then every page it can open."""
+    users = {**{role: cast.staff_a[role] for role in cast.staff_a}, "oem": cast.oem}
+    urls = page_urls(archive)
+    problems, shot_names = [], set()
+    for role, user in users.items():
+        client = signed_in(user)
+        pages = pages_for(client, urls)
+        context = phone_context(browser, live_server, client)
+        try:
+            check_menu(context.new_page(), live_server, artifacts, role)
+            problems += visit_all(context, live_server, pages, artifacts, role, shot_names)
+        finally:
+            context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_login_and_errors_fit_a_phone(browser, live_server, cast, artifacts):
+    context = phone_context(browser, live_server, signed_in(None))
+    try:
+        pages = [("login", "/login/"), ("not-found", "/no-such-page/")]
+        problems = visit_all(context, live_server, pages, artifacts, "anonymous", set())
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
