@@ -23,3 +23,20 @@ def new_vehicle(actor, owner=None, **fields):
         "owner_id": owner.pk if owner else None,
     } | fields
     return vehicle_create(actor=actor, data=VehicleInput(**values))
+
+
+def new_repair_order(actor, vehicle=None, **fields):
+    """An order in any state, for tests of the steps after it was written (the order's
+    own rules are tested through ``service.services.orders``)."""
+    from dealercare.service.models import RepairOrder
+
+    vehicle = vehicle or new_vehicle(actor, owner=new_customer(actor))
+    number = f"{actor.dealer.code.upper()}-T-{RepairOrder.objects.count() + 1:06d}"
+    values = {
+        "dealer": actor.dealer,
+        "number": number,
+        "customer": vehicle.owner,
+        "vehicle": vehicle,
+        "advisor": actor,
+    } | fields
+    return RepairOrder.objects.create(**values)

@@ -18,6 +18,8 @@ from dealercare.customers.api import router as customers_router
 from dealercare.customers.import_api import export_router
 from dealercare.customers.import_api import router as imports_router
 from dealercare.customers.privacy_api import router as privacy_router
+from dealercare.parts.api import router as parts_router
+from dealercare.service.api import router as service_router
 from dealercare.vehicles.api import router as vehicles_router
 
 
@@ -67,3 +69,5 @@ api.add_router("/v1/customers", customers_router)
 api.add_router("/v1/imports", imports_router)
 api.add_router("/v1", privacy_router)
 api.add_router("/v1/vehicles", vehicles_router)
+api.add_router("/v1", service_router)
+api.add_router("/v1", parts_router)

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "dealercare.core",
     "dealercare.customers",
     "dealercare.vehicles",
+    "dealercare.parts",
+    "dealercare.service",
     "dealercare.analytics",
 ]
 

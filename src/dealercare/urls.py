@@ -9,6 +9,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("customers/", include("dealercare.customers.urls")),
     path("vehicles/", include("dealercare.vehicles.urls")),
+    path("service/", include("dealercare.service.urls")),
+    path("parts/", include("dealercare.parts.urls")),
     path("", include("dealercare.core.messaging.urls")),
     path("", include("dealercare.core.urls")),
     path("", include("dealercare.analytics.urls")),

@@ -57,6 +57,29 @@ EXPECTED: dict[Action, frozenset[Role]] = {
     Action.JOB_VIEW: roles(ADMIN),
     Action.JOB_RUN: roles(ADMIN),
     Action.BRAND_AGGREGATES: roles(OEM),
+    # After-sales: the advisor runs the order from booking to hand-over; the technician
+    # works, the inspector inspects (and keeps the testers calibrated), the parts clerk
+    # keeps the stock; the customer-service desk books by phone, takes the 24-hour
+    # roadside line and makes the follow-up visits.
+    Action.APPOINTMENT_VIEW: roles(ADMIN, MANAGER, ADVISOR, TECHNICIAN, INSPECTOR, CSR),
+    Action.APPOINTMENT_BOOK: roles(ADMIN, MANAGER, ADVISOR, CSR),
+    Action.SERVICE_SETUP: roles(ADMIN, MANAGER),
+    Action.DIAGNOSIS_HANDLE: roles(ADMIN, MANAGER, ADVISOR),
+    Action.ROADSIDE_HANDLE: roles(ADMIN, MANAGER, ADVISOR, CSR),
+    Action.REPAIR_ORDER_VIEW: roles(ADMIN, MANAGER, ADVISOR, TECHNICIAN, INSPECTOR, PARTS, CSR),
+    Action.REPAIR_ORDER_WRITE: roles(ADMIN, MANAGER, ADVISOR),
+    Action.REPAIR_ORDER_APPROVE: roles(ADMIN, MANAGER, ADVISOR),
+    Action.REPAIR_ORDER_WORK: roles(ADMIN, TECHNICIAN),
+    Action.REPAIR_ORDER_INSPECT: roles(ADMIN, INSPECTOR),
+    Action.REPAIR_ORDER_DELIVER: roles(ADMIN, MANAGER, ADVISOR),
+    Action.REPAIR_ORDER_CANCEL: roles(ADMIN, MANAGER, ADVISOR),
+    Action.EQUIPMENT_VIEW: roles(ADMIN, MANAGER, ADVISOR, TECHNICIAN, INSPECTOR),
+    Action.EQUIPMENT_MANAGE: roles(ADMIN, MANAGER, INSPECTOR),
+    Action.PART_VIEW: roles(ADMIN, MANAGER, ADVISOR, TECHNICIAN, INSPECTOR, PARTS),
+    Action.PART_MANAGE: roles(ADMIN, MANAGER, PARTS),
+    Action.STOCK_MOVE: roles(ADMIN, PARTS),
+    Action.FOLLOW_UP_VIEW: roles(ADMIN, MANAGER, ADVISOR, CSR),
+    Action.FOLLOW_UP_HANDLE: roles(ADMIN, MANAGER, CSR),
 }
 
 

@@ -49,6 +49,26 @@ class Action(models.TextChoices):
     JOB_VIEW = "job.view", _("See the periodic jobs and their runs")
     JOB_RUN = "job.run", _("Run a periodic job now")
     BRAND_AGGREGATES = "brand.aggregates", _("See aggregates across dealers")
+    # After-sales service (R-SVC) and parts (R-PRT)
+    APPOINTMENT_VIEW = "appointment.view", _("See appointments")
+    APPOINTMENT_BOOK = "appointment.book", _("Book, reschedule and cancel appointments")
+    SERVICE_SETUP = "service.setup", _("Set up the service catalogue, capacity and rates")
+    DIAGNOSIS_HANDLE = "diagnosis.handle", _("Read fault codes and answer them remotely")
+    ROADSIDE_HANDLE = "roadside.handle", _("Take and dispatch roadside assistance")
+    REPAIR_ORDER_VIEW = "repair_order.view", _("See repair orders")
+    REPAIR_ORDER_WRITE = "repair_order.write", _("Receive cars and write repair orders")
+    REPAIR_ORDER_APPROVE = "repair_order.approve", _("Record the customer's approval")
+    REPAIR_ORDER_WORK = "repair_order.work", _("Work on repair orders and report progress")
+    REPAIR_ORDER_INSPECT = "repair_order.inspect", _("Inspect finished work (quality check)")
+    REPAIR_ORDER_DELIVER = "repair_order.deliver", _("Deliver cars and take payment")
+    REPAIR_ORDER_CANCEL = "repair_order.cancel", _("Cancel repair orders")
+    EQUIPMENT_VIEW = "equipment.view", _("See workshop equipment")
+    EQUIPMENT_MANAGE = "equipment.manage", _("Register equipment and record calibrations")
+    PART_VIEW = "part.view", _("See parts and stock")
+    PART_MANAGE = "part.manage", _("Keep the parts catalogue and suppliers")
+    STOCK_MOVE = "stock.move", _("Receive, issue, return and adjust stock")
+    FOLLOW_UP_VIEW = "follow_up.view", _("See follow-up visit tasks")
+    FOLLOW_UP_HANDLE = "follow_up.handle", _("Make follow-up visits")
 
 
 A = Action
@@ -64,7 +84,30 @@ _CUSTOMER_DESK = {
     A.MILEAGE_RECORD,
     A.AUDIT_VIEW,
 }
-_WORKSHOP = {A.CUSTOMER_VIEW, A.VEHICLE_VIEW, A.MILEAGE_RECORD}
+_WORKSHOP = {
+    A.CUSTOMER_VIEW,
+    A.VEHICLE_VIEW,
+    A.MILEAGE_RECORD,
+    A.APPOINTMENT_VIEW,
+    A.REPAIR_ORDER_VIEW,
+    A.EQUIPMENT_VIEW,
+    A.PART_VIEW,
+}
+# The service advisor's desk: from the booking to the hand-over.
+_SERVICE_DESK = {
+    A.APPOINTMENT_VIEW,
+    A.APPOINTMENT_BOOK,
+    A.DIAGNOSIS_HANDLE,
+    A.ROADSIDE_HANDLE,
+    A.REPAIR_ORDER_VIEW,
+    A.REPAIR_ORDER_WRITE,
+    A.REPAIR_ORDER_APPROVE,
+    A.REPAIR_ORDER_DELIVER,
+    A.REPAIR_ORDER_CANCEL,
+    A.EQUIPMENT_VIEW,
+    A.PART_VIEW,
+    A.FOLLOW_UP_VIEW,
+}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.DEALER_ADMIN: frozenset(set(Action) - {A.BRAND_AGGREGATES}),
@@ -73,16 +116,22 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         | {A.CUSTOMER_DELETE, A.CUSTOMER_MERGE, A.CUSTOMER_IMPORT, A.CUSTOMER_EXPORT}
         | {A.CUSTOMER_PRIVACY_EXPORT, A.CUSTOMER_ERASE, A.DATA_QUALITY, A.VEHICLE_DELETE}
         | {A.OUTBOX_VIEW, A.OUTBOX_MANAGE}
+        | _SERVICE_DESK
+        | {A.SERVICE_SETUP, A.EQUIPMENT_MANAGE, A.PART_MANAGE, A.FOLLOW_UP_HANDLE}
     ),
     Role.SALES: frozenset(_CUSTOMER_DESK - {A.MILEAGE_RECORD}),
-    Role.ADVISOR: frozenset(_CUSTOMER_DESK | {A.CUSTOMER_MERGE}),
-    Role.TECHNICIAN: frozenset(_WORKSHOP),
-    Role.INSPECTOR: frozenset(_WORKSHOP),
-    Role.PARTS: frozenset({A.VEHICLE_VIEW}),
+    Role.ADVISOR: frozenset(_CUSTOMER_DESK | {A.CUSTOMER_MERGE} | _SERVICE_DESK),
+    Role.TECHNICIAN: frozenset(_WORKSHOP | {A.REPAIR_ORDER_WORK}),
+    Role.INSPECTOR: frozenset(_WORKSHOP | {A.REPAIR_ORDER_INSPECT, A.EQUIPMENT_MANAGE}),
+    Role.PARTS: frozenset(
+        {A.VEHICLE_VIEW, A.REPAIR_ORDER_VIEW, A.PART_VIEW, A.PART_MANAGE, A.STOCK_MOVE}
+    ),
     Role.CSR: frozenset(
         {A.CUSTOMER_VIEW, A.CUSTOMER_UPDATE, A.CUSTOMER_REVEAL, A.CONSENT_UPDATE}
         | {A.CUSTOMER_PRIVACY_EXPORT, A.DATA_QUALITY, A.VEHICLE_VIEW, A.AUDIT_VIEW}
         | {A.OUTBOX_VIEW, A.OUTBOX_MANAGE}
+        | {A.APPOINTMENT_VIEW, A.APPOINTMENT_BOOK, A.ROADSIDE_HANDLE, A.REPAIR_ORDER_VIEW}
+        | {A.FOLLOW_UP_VIEW, A.FOLLOW_UP_HANDLE}
     ),
     Role.INSURANCE: frozenset(
         {A.CUSTOMER_VIEW, A.CUSTOMER_REVEAL, A.VEHICLE_VIEW, A.VEHICLE_UPDATE}
