@@ -9,10 +9,27 @@ class ServiceConfig(AppConfig):
     def ready(self):
         from dealercare.core.audit_vocabulary import audit_vocabulary_register
         from dealercare.service import events, workflow  # noqa: F401 (registers the moves)
-        from dealercare.service.models import RepairOrder, ServiceOperation
+        from dealercare.service.models import (
+            Appointment,
+            FaultCode,
+            RepairOrder,
+            ServiceBay,
+            ServiceCapacity,
+            ServiceOperation,
+        )
 
         audit_vocabulary_register(
             events=events.ServiceEvent,
             object_types=events.ServiceAuditObject,
             models_by_type={"repair_order": RepairOrder, "service_operation": ServiceOperation},
+        )
+        audit_vocabulary_register(
+            events=events.BookingEvent,
+            object_types=events.BookingAuditObject,
+            models_by_type={
+                "appointment": Appointment,
+                "service_capacity": ServiceCapacity,
+                "service_bay": ServiceBay,
+                "fault_code": FaultCode,
+            },
         )

@@ -21,3 +21,29 @@ class ServiceAuditObject(models.TextChoices):
     SERVICE_OPERATION = "service_operation", _("Service operation")
     SERVICE_SETTINGS = "service_settings", _("Workshop settings")
     REPAIR_ORDER = "repair_order", _("Repair order")
+
+
+class BookingEvent(models.TextChoices):
+    """Appointments, remote diagnosis and roadside assistance (their status moves are
+    registered by their workflows)."""
+
+    APPOINTMENT_BOOK = "appointment.book", _("booked the appointment")
+    APPOINTMENT_RESCHEDULE = "appointment.reschedule", _("rescheduled the appointment")
+    APPOINTMENT_ORDER = "appointment.order", _("linked the repair order")
+    CAPACITY_UPDATE = "service_capacity.update", _("changed the booking capacity")
+    BAY_CREATE = "service_bay.create", _("added the bay")
+    BAY_UPDATE = "service_bay.update", _("changed the bay")
+    FAULT_CODE_CREATE = "fault_code.create", _("added the fault code")
+    FAULT_CODE_UPDATE = "fault_code.update", _("changed the fault code")
+    DIAGNOSIS_RECEIVE = "diagnosis_report.receive", _("received fault codes")
+    ROADSIDE_RECEIVE = "roadside_request.receive", _("took the roadside request")
+    ROADSIDE_ORDER = "roadside_request.order", _("opened a repair order for the roadside request")
+
+
+class BookingAuditObject(models.TextChoices):
+    APPOINTMENT = "appointment", _("Appointment")
+    SERVICE_CAPACITY = "service_capacity", _("Booking capacity")
+    SERVICE_BAY = "service_bay", _("Bay")
+    FAULT_CODE = "fault_code", _("Fault code")
+    DIAGNOSIS_REPORT = "diagnosis_report", _("Remote diagnosis")
+    ROADSIDE_REQUEST = "roadside_request", _("Roadside request")

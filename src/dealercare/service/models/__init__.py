@@ -1,18 +1,33 @@
 """After-sales service (R-SVC): one module per part of the dealer's day, all in one app."""
 
+from dealercare.service.models.appointments import (
+    Appointment,
+    AppointmentDay,
+    ServiceBay,
+    ServiceCapacity,
+)
 from dealercare.service.models.catalogue import ServiceOperation, ServiceSettings
+from dealercare.service.models.diagnosis import DiagnosisReport, FaultCode
 from dealercare.service.models.orders import (
     RepairOrder,
     RepairOrderApproval,
     RepairOrderLine,
     RepairOrderSequence,
 )
+from dealercare.service.models.roadside import RoadsideRequest
 
 __all__ = [
+    "Appointment",
+    "AppointmentDay",
+    "DiagnosisReport",
+    "FaultCode",
     "RepairOrder",
     "RepairOrderApproval",
     "RepairOrderLine",
     "RepairOrderSequence",
+    "RoadsideRequest",
+    "ServiceBay",
+    "ServiceCapacity",
     "ServiceOperation",
     "ServiceSettings",
 ]
