@@ -1,9 +1,11 @@
 """/api/v1/appointments, /api/v1/service-capacity and /api/v1/service-bays (R-SVC-1)."""
 
+import re
 from datetime import date, datetime, time
 from typing import Annotated
 
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import PlainValidator, WithJsonSchema
 
 from dealercare.core.api_errors import ERRORS
 from dealercare.core.masking import mask_address
@@ -18,12 +20,31 @@ router = Router(tags=["appointments"])
 
 Id = Annotated[int, Field(ge=1, le=2**62)]
 Day = Annotated[date, Field(description="YYYY-MM-DD")]
+# A time of day as the dealer's clock shows it: HH:MM, no time zone (the dealer's own).
+CLOCK = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+
+
+def _parse_clock(value):
+    if isinstance(value, str) and CLOCK.match(value):
+        return time.fromisoformat(value)
+    raise ValueError("a time of day as HH:MM")
+
+
+Clock = Annotated[
+    time,
+    PlainValidator(_parse_clock),
+    WithJsonSchema({"type": "string", "pattern": CLOCK.pattern, "examples": ["09:30"]}),
+]
+
+
+def clock(value: time | None) -> str | None:
+    return value.strftime("%H:%M") if value else None
 
 
 class AppointmentIn(Schema):
     vehicle_id: Id
     day: Day
-    starts_at: time = Field(..., description="The slot's start, HH:MM, on the dealer's grid")
+    starts_at: Clock = Field(..., description="The slot's start, HH:MM, on the dealer's grid")
     channel: text(8) = Field(Appointment.Channel.PHONE, description="phone, web, walk_in, portal")
     mode: text(8) = Field(Appointment.Mode.WAITING, description="waiting or drop_off")
     customer_id: Id | None = Field(None, description="Default: the vehicle's owner")
@@ -33,8 +54,8 @@ class AppointmentIn(Schema):
     note: text(500) = ""
     pickup: bool = Field(False, description="Pick-up and drop-off, where the dealer offers it")
     pickup_address: text(200) = ""
-    pickup_from: time | None = None
-    pickup_until: time | None = None
+    pickup_from: Clock | None = None
+    pickup_until: Clock | None = None
     fault_codes: list[text(10)] = Field([], max_length=20)
 
 
@@ -45,7 +66,7 @@ class AppointmentOut(Schema):
     customer_id: int
     channel: str
     day: date
-    starts_at: time
+    starts_at: str = Field(description="HH:MM")
     advisor_id: int
     bay_id: int | None
     mode: str
@@ -53,8 +74,8 @@ class AppointmentOut(Schema):
     note: str
     pickup: bool
     pickup_address: str = Field(description="Masked")
-    pickup_from: time | None
-    pickup_until: time | None
+    pickup_from: str | None
+    pickup_until: str | None
     diagnosis_id: int | None
     fault_codes: list[str]
     cancel_reason: str
@@ -62,6 +83,18 @@ class AppointmentOut(Schema):
     repair_order_id: int | None
     version: int
     created_at: datetime
+
+    @staticmethod
+    def resolve_starts_at(obj) -> str:
+        return clock(obj.starts_at)
+
+    @staticmethod
+    def resolve_pickup_from(obj) -> str | None:
+        return clock(obj.pickup_from)
+
+    @staticmethod
+    def resolve_pickup_until(obj) -> str | None:
+        return clock(obj.pickup_until)
 
     @staticmethod
     def resolve_service_ids(obj) -> list[int]:
@@ -90,7 +123,7 @@ class AppointmentQuery(Schema):
 
 class RescheduleIn(Schema):
     day: Day
-    starts_at: time
+    starts_at: Clock
     advisor_id: Id | None = None
     bay_id: Id | None = None
     version: int = Field(..., description="The version you read; a stale one is refused (409)")
@@ -104,7 +137,11 @@ class MoveIn(Schema):
 
 class SlotOut(Schema):
     day: date
-    starts_at: time
+    starts_at: str = Field(description="HH:MM")
+
+    @staticmethod
+    def resolve_starts_at(obj) -> str:
+        return clock(obj.starts_at)
 
 
 class FreeSlotQuery(Schema):
@@ -115,8 +152,8 @@ class FreeSlotQuery(Schema):
 
 class CapacityIn(Schema):
     slot_minutes: Annotated[int, Field(ge=10, le=240)]
-    opens_at: time
-    closes_at: time
+    opens_at: Clock
+    closes_at: Clock
     places_per_slot: Annotated[int, Field(ge=1, le=500)]
     places_per_day: Annotated[int, Field(ge=1, le=5000)]
     per_advisor_per_day: Annotated[int, Field(ge=1, le=500)]
@@ -128,8 +165,8 @@ class CapacityIn(Schema):
 
 class CapacityOut(Schema):
     slot_minutes: int
-    opens_at: time
-    closes_at: time
+    opens_at: str = Field(description="HH:MM")
+    closes_at: str = Field(description="HH:MM")
     places_per_slot: int
     places_per_day: int
     per_advisor_per_day: int
@@ -137,6 +174,14 @@ class CapacityOut(Schema):
     open_weekdays: str
     pickup_offered: bool
     version: int
+
+    @staticmethod
+    def resolve_opens_at(obj) -> str:
+        return clock(obj.opens_at)
+
+    @staticmethod
+    def resolve_closes_at(obj) -> str:
+        return clock(obj.closes_at)
 
 
 class BayIn(Schema):
