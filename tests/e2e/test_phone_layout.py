@@ -83,15 +83,32 @@ def archive(cast) -> dict:
             body="您的客户的爱车将于下月到期保养，请提前电话预约。" * 3,
             idempotency_key="phone-layout",
         )
+    booking = _booking_samples(advisor, vehicle)
     return {
         "samples": {  # by URL namespace: the object each kwarg names
             "": {"name": next(iter(registered_jobs()))},
             "customers": {"pk": owner.pk, "field": "phone"},
             "messaging": {"pk": message.pk},
             "vehicles": {"pk": vehicle.pk},
+            "service": booking,
         },
         "duplicate": duplicate.pk,
     }
+
+
+def _booking_samples(advisor, vehicle) -> dict:
+    """An appointment with long values (the booking desk's pages)."""
+    from tests.service.booking_factories import book, grid, operation
+
+    grid(advisor.dealer, pickup_offered=True)
+    appointment = book(
+        advisor,
+        vehicle,
+        service_ids=[operation(advisor.dealer, name="首次保养（更换机油、机滤，全车检查）").pk],
+        note="客户反映冷车启动时发动机抖动，仪表盘故障灯偶尔点亮；" * 3,
+        fault_codes=["P0301", "P0420"],
+    )
+    return {"appointment_id": appointment.pk}
 
 
 def page_urls(archive) -> list[tuple[str, str]]:

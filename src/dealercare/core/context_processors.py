@@ -21,6 +21,12 @@ NAV_ITEMS = (
     NavItem(_("Home"), "home", "core:home"),
     NavItem(_("Customers"), "customers:list", "customers", Action.CUSTOMER_VIEW),
     NavItem(_("Vehicles"), "vehicles:list", "vehicles", Action.VEHICLE_VIEW),
+    NavItem(
+        _("Appointments"),
+        "service:appointment_list",
+        "service:appointment_list",
+        Action.APPOINTMENT_VIEW,
+    ),
     NavItem(_("Data quality"), "customers:quality", "customers:quality", Action.DATA_QUALITY),
     NavItem(_("Audit log"), "audit_log", "core:audit_log", Action.AUDIT_VIEW),
     NavItem(_("Outbox"), "messaging:outbox", "messaging:outbox", Action.OUTBOX_VIEW),

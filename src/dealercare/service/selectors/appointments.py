@@ -11,7 +11,8 @@ from dealercare.core.access import get_for, scope_to_dealer
 from dealercare.core.models import User
 from dealercare.core.roles import Action, Role, require
 from dealercare.customers.selectors import classify_query, vehicles_matching
-from dealercare.service.models import Appointment, ServiceBay, ServiceCapacity
+from dealercare.service.models import Appointment, ServiceBay, ServiceCapacity, ServiceOperation
+from dealercare.vehicles.models import Vehicle
 
 LOOK_AHEAD_DAYS = 14
 BOOK_AHEAD_DAYS = 180
@@ -247,3 +248,34 @@ def capacity_for(*, actor) -> ServiceCapacity:
 def bay_list(*, actor) -> QuerySet:
     require(actor, Action.APPOINTMENT_VIEW)
     return bays_of(dealer_id=actor.dealer_id, active_only=False)
+
+
+def operations_of(*, dealer_id: int) -> QuerySet:
+    return ServiceOperation.objects.filter(dealer_id=dealer_id, active=True)
+
+
+def vehicle_find(*, actor, text: str):
+    """The dealer's vehicle with this plate, VIN or VIN's last six (the booking form's
+    vehicle box); None when none or several match."""
+    matching = vehicles_matching(actor.dealer_id, classify_query(text or ""))
+    if matching is None:
+        return None
+    found = list(matching.select_related("owner")[:2])
+    return found[0] if len(found) == 1 else None
+
+
+def booking_initial(*, actor, params) -> dict:
+    """What the booking form starts with: a vehicle, day and slot picked elsewhere (the
+    vehicle page, a free slot, a remote diagnosis), the actor as advisor."""
+    initial = {"channel": Appointment.Channel.PHONE, "mode": Appointment.Mode.WAITING}
+    if actor.role == Role.ADVISOR:
+        initial["advisor_id"] = actor.pk
+    vehicle_id = params.get("vehicle")
+    if vehicle_id and str(vehicle_id).isdigit():
+        vehicle = Vehicle.objects.filter(dealer_id=actor.dealer_id, pk=vehicle_id).first()
+        if vehicle is not None:
+            initial["vehicle"] = vehicle.plate or vehicle.vin
+    for name in ("day", "starts_at"):
+        if params.get(name):
+            initial[name] = params[name]
+    return initial
