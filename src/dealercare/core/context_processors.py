@@ -27,6 +27,12 @@ NAV_ITEMS = (
         "service:appointment_list",
         Action.APPOINTMENT_VIEW,
     ),
+    NavItem(
+        _("Remote diagnosis"),
+        "service:diagnosis_list",
+        "service:diagnosis_list",
+        Action.DIAGNOSIS_HANDLE,
+    ),
     NavItem(_("Data quality"), "customers:quality", "customers:quality", Action.DATA_QUALITY),
     NavItem(_("Audit log"), "audit_log", "core:audit_log", Action.AUDIT_VIEW),
     NavItem(_("Outbox"), "messaging:outbox", "messaging:outbox", Action.OUTBOX_VIEW),

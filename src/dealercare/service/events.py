@@ -36,6 +36,7 @@ class BookingEvent(models.TextChoices):
     FAULT_CODE_CREATE = "fault_code.create", _("added the fault code")
     FAULT_CODE_UPDATE = "fault_code.update", _("changed the fault code")
     DIAGNOSIS_RECEIVE = "diagnosis_report.receive", _("received fault codes")
+    DIAGNOSIS_ANSWER = "diagnosis_report.guidance", _("gave guidance remotely")
     ROADSIDE_RECEIVE = "roadside_request.receive", _("took the roadside request")
     ROADSIDE_ORDER = "roadside_request.order", _("opened a repair order for the roadside request")
 

@@ -279,3 +279,13 @@ def booking_initial(*, actor, params) -> dict:
         if params.get(name):
             initial[name] = params[name]
     return initial
+
+
+def parse_day(value) -> date:
+    """A day from a query string or a form; today when it is missing or malformed."""
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return timezone.localdate()

@@ -168,7 +168,7 @@ def _bay(actor, bay_id, errors):
     return bay
 
 
-def _clean_fault_codes(codes) -> list[str]:
+def clean_fault_codes(codes) -> list[str]:
     cleaned = []
     for code in codes or []:
         code = str(code).strip().upper()
@@ -235,7 +235,7 @@ def appointment_clean(actor, data: AppointmentInput, capacity: ServiceCapacity) 
     with errors.field("note"):
         clean["note"] = clean_text(data.note, max_length=500, multiline=True)
     with errors.field("fault_codes"):
-        clean["fault_codes"] = _clean_fault_codes(data.fault_codes)
+        clean["fault_codes"] = clean_fault_codes(data.fault_codes)
     clean |= _clean_pickup(capacity, data, errors)
     errors.raise_if_any()
     return clean | {
@@ -479,13 +479,18 @@ def appointments_mark_no_shows(*, today: date | None = None) -> int:
 
 # ---- the reminder the day before ------------------------------------------------------
 
-# A phone call is not a message: those customers get the reminder by SMS.
-_REMINDER_CHANNEL = {
+# A phone call is not a message: those customers get their messages by SMS.
+_MESSAGE_CHANNEL = {
     Channel.SMS: MessageChannel.SMS,
     Channel.WECHAT: MessageChannel.WECHAT,
     Channel.EMAIL: MessageChannel.EMAIL,
     Channel.PHONE: MessageChannel.SMS,
 }
+
+
+def customer_channel(customer: Customer) -> str:
+    """The outbox channel of the customer's preferred one."""
+    return _MESSAGE_CHANNEL.get(customer.preferred_channel, MessageChannel.SMS)
 
 
 def reminder_key(appointment: Appointment) -> str:
@@ -529,7 +534,7 @@ def appointments_remind(*, today: date | None = None) -> int:
         if OutboxMessage.objects.filter(idempotency_key=key).exists():
             continue
         subject, body = _reminder_text(appointment)
-        channel = _REMINDER_CHANNEL.get(appointment.customer.preferred_channel, MessageChannel.SMS)
+        channel = customer_channel(appointment.customer)
         with transaction.atomic():
             message_queue(
                 dealer=appointment.dealer,

@@ -1,7 +1,7 @@
 """The booking desk's pages: the day grouped by slot, booking, an appointment with its
 moves, reschedule, and the slot grid's settings."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -23,16 +23,10 @@ from dealercare.service.forms.appointments import (
     RescheduleForm,
 )
 from dealercare.service.selectors import appointments as selectors
+from dealercare.service.selectors.appointments import parse_day
 from dealercare.service.services import appointments as services
 
 FREE_SLOTS_SHOWN = 8
-
-
-def _day(value) -> date:
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return timezone.localdate()
 
 
 @staff_page("GET")
@@ -73,7 +67,7 @@ def appointment_create(request):
     if outcome.done:
         messages.success(request, _("Appointment booked."))
         return redirect("service:appointment_detail", appointment_id=outcome.value.pk)
-    day = _day(request.POST.get("day") or initial.get("day"))
+    day = parse_day(request.POST.get("day") or initial.get("day"))
     context = {
         "form": form,
         "error": outcome.error,
@@ -143,7 +137,7 @@ def appointment_reschedule(request, appointment_id):
     if outcome.done:
         messages.success(request, _("Appointment rescheduled."))
         return redirect("service:appointment_detail", appointment_id=appointment.pk)
-    day = _day(request.POST.get("day") or str(initial["day"]))
+    day = parse_day(request.POST.get("day") or str(initial["day"]))
     offered = getattr(outcome.error, "next_free", None) or _free_slots(
         request.user, day, appointment.advisor_id
     )
