@@ -83,7 +83,7 @@ def archive(cast) -> dict:
             body="您的客户的爱车将于下月到期保养，请提前电话预约。" * 3,
             idempotency_key="phone-layout",
         )
-    booking = _booking_samples(advisor, vehicle)
+    booking = _booking_samples(advisor, cast.staff_a[Role.MANAGER], vehicle)
     return {
         "samples": {  # by URL namespace: the object each kwarg names
             "": {"name": next(iter(registered_jobs()))},
@@ -96,8 +96,9 @@ def archive(cast) -> dict:
     }
 
 
-def _booking_samples(advisor, vehicle) -> dict:
-    """An appointment with long values (the booking desk's pages)."""
+def _booking_samples(advisor, manager, vehicle) -> dict:
+    """An appointment, a remote diagnosis, a fault code and a roadside request with long
+    values (the booking desk's pages)."""
     from tests.service.booking_factories import book, grid, operation
 
     grid(advisor.dealer, pickup_offered=True)
@@ -108,7 +109,45 @@ def _booking_samples(advisor, vehicle) -> dict:
         note="客户反映冷车启动时发动机抖动，仪表盘故障灯偶尔点亮；" * 3,
         fault_codes=["P0301", "P0420"],
     )
-    return {"appointment_id": appointment.pk}
+    from dealercare.service.services.diagnosis import (
+        FaultCodeInput,
+        diagnosis_receive,
+        fault_code_create,
+    )
+    from dealercare.service.services.roadside import RoadsideInput, roadside_receive
+
+    fault = fault_code_create(
+        actor=manager,
+        data=FaultCodeInput(
+            code="P0301",
+            description_zh="一缸失火（点火线圈、火花塞或喷油嘴故障，常见于冷车启动后）",
+            description_en="Cylinder 1 misfire detected",
+            severity="high",
+        ),
+    )
+    report = diagnosis_receive(
+        actor=advisor,
+        vehicle_id=vehicle.pk,
+        codes=["P0301", "P0420", "U0100"],
+        note="车主反映仪表故障灯常亮，加速无力。" * 3,
+        km=48000,
+    )
+    roadside = roadside_receive(
+        actor=advisor,
+        data=RoadsideInput(
+            location="上海市浦东新区G1501绕城高速外圈近申江路出口约两公里处应急车道",
+            problem="车辆在高速上突然熄火，无法再次启动，车上有老人和小孩。" * 2,
+            contact_name="欧阳娜娜",
+            contact_phone="13912345678",
+            vehicle_id=vehicle.pk,
+        ),
+    )
+    return {
+        "appointment_id": appointment.pk,
+        "diagnosis_id": report.pk,
+        "fault_code_id": fault.pk,
+        "roadside_id": roadside.pk,
+    }
 
 
 def page_urls(archive) -> list[tuple[str, str]]:

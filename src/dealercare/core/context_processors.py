@@ -33,6 +33,12 @@ NAV_ITEMS = (
         "service:diagnosis_list",
         Action.DIAGNOSIS_HANDLE,
     ),
+    NavItem(
+        _("Roadside assistance"),
+        "service:roadside_list",
+        "service:roadside_list",
+        Action.ROADSIDE_HANDLE,
+    ),
     NavItem(_("Data quality"), "customers:quality", "customers:quality", Action.DATA_QUALITY),
     NavItem(_("Audit log"), "audit_log", "core:audit_log", Action.AUDIT_VIEW),
     NavItem(_("Outbox"), "messaging:outbox", "messaging:outbox", Action.OUTBOX_VIEW),

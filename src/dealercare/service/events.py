@@ -38,6 +38,7 @@ class BookingEvent(models.TextChoices):
     DIAGNOSIS_RECEIVE = "diagnosis_report.receive", _("received fault codes")
     DIAGNOSIS_ANSWER = "diagnosis_report.guidance", _("gave guidance remotely")
     ROADSIDE_RECEIVE = "roadside_request.receive", _("took the roadside request")
+    ROADSIDE_DISPATCH = "roadside_request.dispatch_details", _("recorded who was sent")
     ROADSIDE_ORDER = "roadside_request.order", _("opened a repair order for the roadside request")
 
 
