@@ -379,3 +379,24 @@ def test_follow_up_done_with_a_result(cast, advisor):
     assert (task.status, task.done_by, task.result) == ("done", csr, "满意，无问题")
     with pytest.raises(InvalidTransition):
         services.follow_up_complete(actor=csr, task=task, status="unreachable", result="x")
+
+
+def test_overdue_follow_ups_tell_the_csr_inbox_once(cast):
+    from dealercare.service.jobs.workshop import follow_ups_overdue_notify
+
+    order = order_in(cast, S.DELIVERED)
+    task = FollowUpTask.objects.create(
+        dealer=cast.dealer_a,
+        order=order,
+        customer=order.customer,
+        due_on=timezone.localdate() - timedelta(days=1),
+        channel="sms",
+    )
+    FollowUpTask.objects.create(
+        dealer=cast.dealer_a, customer=order.customer, due_on=timezone.localdate(), channel="sms"
+    )
+    assert follow_ups_overdue_notify() == 1
+    assert follow_ups_overdue_notify() == 0
+    inbox = OutboxMessage.objects.filter(channel="inbox")
+    assert list(inbox.values_list("recipient_id", flat=True)) == [cast.staff_a[Role.CSR].pk]
+    assert order.number in inbox.get().subject and inbox.get().link.endswith(f"/{task.pk}/")

@@ -4,7 +4,7 @@ a car, inspections, deliveries and follow-up tasks — scoped to the actor's dea
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from dealercare.core.access import get_for, scope_to_dealer
@@ -17,6 +17,7 @@ from dealercare.service.models import (
     QualityInspection,
     Reception,
     RepairOrder,
+    RepairOrderLine,
 )
 from dealercare.vehicles.models import Vehicle
 
@@ -212,6 +213,29 @@ def follow_up_overdue(*, today: date | None = None) -> QuerySet:
 # ------------------------------------------------------------------- home page
 
 
+def parts_to_issue(*, actor) -> QuerySet:
+    """Part lines of the orders on the floor not yet issued from stock in full."""
+    lines = scope_to_dealer(
+        actor,
+        RepairOrderLine.objects.filter(
+            kind=RepairOrderLine.Kind.PART,
+            order__status__in=(Status.APPROVED, Status.IN_PROGRESS),
+            issued_quantity__lt=F("quantity"),
+        ),
+    )
+    return lines.select_related("order", "order__vehicle", "part").order_by(
+        "order__promised_at", "order_id", "id"
+    )
+
+
+def _below_reorder_count(actor) -> int | None:
+    try:
+        from dealercare.parts.selectors import below_reorder_count
+    except ImportError:
+        return None
+    return below_reorder_count(actor=actor)
+
+
 def workshop_today(*, actor) -> dict:
     """The workshop's part of the home page, for the actor's role (a few small queries)."""
     today = {}
@@ -235,4 +259,7 @@ def workshop_today(*, actor) -> dict:
             ),
         )
         today["follow_ups_due"] = due.count()
+    if allows(actor, Action.STOCK_MOVE) and actor.role == Role.PARTS:
+        today["parts_to_issue"] = list(parts_to_issue(actor=actor)[:20])
+        today["below_reorder"] = _below_reorder_count(actor)
     return today

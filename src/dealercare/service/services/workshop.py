@@ -539,7 +539,7 @@ def _clean_delivery(order: RepairOrder, data: DeliveryInput) -> dict:
     return clean
 
 
-def _invoice_taken(order: RepairOrder, invoice_number: str) -> InvalidInput:
+def _invoice_taken() -> InvalidInput:
     return InvalidInput(
         fields={"invoice_number": [_("This invoice number is already used.")]},
         code="invoice_number_taken",
@@ -559,7 +559,7 @@ def delivery_record(*, actor, order: RepairOrder, data: DeliveryInput) -> Delive
         invoice
         and Delivery.objects.filter(dealer_id=order.dealer_id, invoice_number=invoice).exists()
     ):
-        raise _invoice_taken(order, invoice)
+        raise _invoice_taken()
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -571,7 +571,7 @@ def delivery_record(*, actor, order: RepairOrder, data: DeliveryInput) -> Delive
                 **clean,
             )
     except IntegrityError:
-        raise _invoice_taken(order, invoice) from None
+        raise _invoice_taken() from None
     workflow_move(actor, order, "deliver")
     order.delivered_at, order.invoice_number = now, invoice
     order.save(update_fields=["delivered_at", "invoice_number", "updated_at"])
