@@ -280,3 +280,12 @@ def test_twenty_concurrent_bookings_of_the_last_five_places_make_exactly_five(ca
         thread.join()
     assert sorted(outcomes) == ["booked"] * 5 + ["slot_full"] * 15
     assert Appointment.objects.filter(day=tomorrow(), starts_at=NINE).count() == 5
+
+
+def test_reception_sees_the_cars_open_bookings(advisor, capacity):
+    from dealercare.service.selectors.appointments import appointments_open_for_vehicle
+
+    kept = book(advisor, owner_and_car(advisor)[1])
+    cancelled = book(advisor, kept.vehicle, starts_at=HALF_NINE)
+    appointment_cancel(actor=advisor, appointment=cancelled, reason="重复")
+    assert list(appointments_open_for_vehicle(actor=advisor, vehicle=kept.vehicle)) == [kept]

@@ -12,6 +12,7 @@ class ServiceConfig(AppConfig):
         from dealercare.service.models import (
             Appointment,
             FaultCode,
+            FollowUpTask,
             RepairOrder,
             ServiceBay,
             ServiceCapacity,
@@ -21,7 +22,11 @@ class ServiceConfig(AppConfig):
         audit_vocabulary_register(
             events=events.ServiceEvent,
             object_types=events.ServiceAuditObject,
-            models_by_type={"repair_order": RepairOrder, "service_operation": ServiceOperation},
+            models_by_type={
+                "repair_order": RepairOrder,
+                "service_operation": ServiceOperation,
+                "follow_up": FollowUpTask,
+            },
         )
         audit_vocabulary_register(
             events=events.BookingEvent,

@@ -45,7 +45,7 @@ class RoadsideForm(forms.Form):
 
 
 class DispatchForm(forms.Form):
-    dispatched_to_id = forms.TypedChoiceField(label=_label("dispatched_to"), coerce=int)
+    dispatched_to_id = forms.TypedChoiceField(label=_("Crew member sent"), coerce=int)
     service_vehicle = forms.CharField(
         label=_label("service_vehicle"), required=False, max_length=40
     )

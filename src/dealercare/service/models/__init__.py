@@ -15,12 +15,25 @@ from dealercare.service.models.orders import (
     RepairOrderSequence,
 )
 from dealercare.service.models.roadside import RoadsideRequest
+from dealercare.service.models.workshop import (
+    Delivery,
+    FollowUpTask,
+    ProgressReport,
+    QualityInspection,
+    Reception,
+    WalkAround,
+)
 
 __all__ = [
     "Appointment",
     "AppointmentDay",
+    "Delivery",
     "DiagnosisReport",
     "FaultCode",
+    "FollowUpTask",
+    "ProgressReport",
+    "QualityInspection",
+    "Reception",
     "RepairOrder",
     "RepairOrderApproval",
     "RepairOrderLine",
@@ -30,4 +43,5 @@ __all__ = [
     "ServiceCapacity",
     "ServiceOperation",
     "ServiceSettings",
+    "WalkAround",
 ]

@@ -289,3 +289,11 @@ def parse_day(value) -> date:
         return date.fromisoformat(value)
     except (TypeError, ValueError):
         return timezone.localdate()
+
+
+def appointments_open_for_vehicle(*, actor, vehicle) -> QuerySet:
+    """The vehicle's bookings still to be kept (reception shows them)."""
+    rows = Appointment.objects.filter(
+        vehicle=vehicle, status=Appointment.Status.BOOKED, day__gte=timezone.localdate()
+    ).select_related("vehicle")
+    return scope_to_dealer(actor, rows).order_by("day", "starts_at")
