@@ -22,7 +22,8 @@ from dealercare.core.scheduling import registered_jobs
 from dealercare.demo_data import dealer_fill
 from dealercare.vehicles.models import MileageReading
 from dealercare.vehicles.services import vehicle_record_mileage
-from tests.factories import new_customer, new_vehicle
+from tests.factories import new_customer, new_repair_order, new_vehicle
+from tests.service.orders_factories import add_labour, add_part, new_operation, new_part
 
 pytestmark = pytest.mark.e2e
 
@@ -83,8 +84,18 @@ def archive(cast) -> dict:
             body="您的客户的爱车将于下月到期保养，请提前电话预约。" * 3,
             idempotency_key="phone-layout",
         )
+    order = new_repair_order(
+        advisor,
+        vehicle=vehicle,
+        fault_description="客户反映低速行驶时前轮附近有异响，踩刹车时更明显；" * 3,
+        km_in=99500,
+    )
+    operation = new_operation(cast, name="更换前刹车片及刹车盘并检查制动液液位和管路密封")
+    line = add_labour(advisor, order, operation)
+    add_part(advisor, order, new_part(cast.dealer_a), quantity=2, pay_type="warranty")
     return {
         "samples": {  # by URL namespace: the object each kwarg names
+            "service": {"order_id": order.pk, "operation_id": operation.pk, "line_id": line.pk},
             "": {"name": next(iter(registered_jobs()))},
             "customers": {"pk": owner.pk, "field": "phone"},
             "messaging": {"pk": message.pk},

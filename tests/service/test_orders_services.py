@@ -25,7 +25,9 @@ from dealercare.service.services.orders import (
     faults_match,
     repair_order_approve,
     repair_order_line_add,
+    repair_order_line_issue,
     repair_order_line_remove,
+    repair_order_line_return,
     repair_order_line_update,
     repair_order_number_next,
     repair_order_open,
@@ -459,3 +461,49 @@ def test_a_part_out_of_warranty_is_refused(cast, advisor):
     stranger = new_open_order(advisor)
     with pytest.raises(InvalidInput):
         repair_order_warranty_claim(actor=advisor, order=stranger, failed_line=fitted)
+
+
+# --- Parts to the line ---------------------------------------------------------------------
+
+
+def test_parts_are_issued_to_an_approved_line_and_returned(cast, advisor):
+    clerk = cast.staff_a[Role.PARTS]
+    part = new_part(cast.dealer_a, on_hand=3, warranty_months=12, warranty_km=30000)
+    order = new_open_order(advisor, km_in=None)
+    line = add_part(advisor, order, part, quantity=2)
+    with pytest.raises(BusinessRuleViolation) as refused:
+        repair_order_line_issue(actor=clerk, order=order, line_id=line.pk, quantity=2)
+    assert refused.value.code == "not_approved_yet"
+    approve(advisor, order)
+    with pytest.raises(PermissionDenied):
+        repair_order_line_issue(actor=advisor, order=order, line_id=line.pk, quantity=2)
+    with pytest.raises(InvalidInput) as refused:
+        repair_order_line_issue(actor=clerk, order=order, line_id=line.pk, quantity=3)
+    assert set(refused.value.fields) == {"quantity"}
+    line = repair_order_line_issue(actor=clerk, order=order, line_id=line.pk, quantity=2)
+    part.refresh_from_db()
+    assert line.issued_quantity == 2 and part.on_hand == 1
+    assert line.warranty_until == timezone.localdate().replace(year=timezone.localdate().year + 1)
+    with pytest.raises(BusinessRuleViolation) as refused:
+        repair_order_transition(actor=advisor, order=order, move="cancel", reason="客户不修了")
+    assert refused.value.code == "parts_issued"
+    line = repair_order_line_return(
+        actor=clerk, order=order, line_id=line.pk, quantity=2, reason="未安装"
+    )
+    part.refresh_from_db()
+    assert line.issued_quantity == 0 and part.on_hand == 3 and line.warranty_until is None
+    repair_order_transition(actor=advisor, order=order, move="cancel", reason="客户不修了")
+
+
+def test_the_last_part_in_stock_is_issued_once(cast, advisor):
+    clerk = cast.staff_a[Role.PARTS]
+    part = new_part(cast.dealer_a, on_hand=1)
+    order = new_open_order(advisor)
+    line = add_part(advisor, order, part, quantity=2)
+    approve(advisor, order)
+    repair_order_line_issue(actor=clerk, order=order, line_id=line.pk, quantity=1)
+    with pytest.raises(BusinessRuleViolation) as refused:
+        repair_order_line_issue(actor=clerk, order=order, line_id=line.pk, quantity=1)
+    assert refused.value.code == "insufficient_stock"
+    line.refresh_from_db()
+    assert line.issued_quantity == 1

@@ -21,6 +21,7 @@ NAV_ITEMS = (
     NavItem(_("Home"), "home", "core:home"),
     NavItem(_("Customers"), "customers:list", "customers", Action.CUSTOMER_VIEW),
     NavItem(_("Vehicles"), "vehicles:list", "vehicles", Action.VEHICLE_VIEW),
+    NavItem(_("Repair orders"), "service:order_list", "service", Action.REPAIR_ORDER_VIEW),
     NavItem(_("Data quality"), "customers:quality", "customers:quality", Action.DATA_QUALITY),
     NavItem(_("Audit log"), "audit_log", "core:audit_log", Action.AUDIT_VIEW),
     NavItem(_("Outbox"), "messaging:outbox", "messaging:outbox", Action.OUTBOX_VIEW),

@@ -1,4 +1,19 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+# What the repair order's entries name besides the order's own fields: its lines' and
+# approvals' fields (read with the order's, so they are labelled here).
+ORDER_ENTRY_FIELDS = {
+    "approved_lines": _("lines approved"),
+    "method": _("how"),
+    "pay_type": _("paid by"),
+    "unit_price": _("unit price / rate"),
+    "quantity": _("quantity / hours"),
+    "issued_quantity": _("issued from stock"),
+    "added_after_approval": _("added work"),
+    "warranty_claim_of": _("replaces under warranty"),
+}
 
 
 class ServiceConfig(AppConfig):
@@ -19,4 +34,5 @@ class ServiceConfig(AppConfig):
                 "service_operation": ServiceOperation,
                 "service_settings": ServiceSettings,
             },
+            fields=ORDER_ENTRY_FIELDS,
         )

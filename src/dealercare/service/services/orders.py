@@ -32,6 +32,7 @@ from dealercare.core.roles import Action, allows, require
 from dealercare.core.workflow import workflow_move
 from dealercare.customers.services import customer_lock_writable
 from dealercare.parts.models import Part
+from dealercare.parts.services import fitted_part_warranty, stock_issue, stock_return
 from dealercare.service.events import ServiceAuditObject, ServiceEvent
 from dealercare.service.models import (
     RepairOrder,
@@ -79,6 +80,10 @@ class OrderError(models.TextChoices):
         _("Record the customer's approval (who and how) to approve the order."),
     )
     NOT_UNDER_WARRANTY = "not_under_warranty", _("This part is no longer under warranty.")
+    NOT_APPROVED_YET = (
+        "not_approved_yet",
+        _("The customer has not approved this work yet: no parts for it."),
+    )
     ORDER_DONE = "order_done", _("This order is finished and can no longer be changed.")
 
 
@@ -630,6 +635,88 @@ def pending_added_lines(order: RepairOrder):
     )
 
 
+# --- Parts to and from the line (R-PRT-2) ---------------------------------------------------
+
+
+def _issuable(order: RepairOrder, line: RepairOrderLine) -> None:
+    if line.kind != Line.Kind.PART:
+        raise InvalidInput(fields={"line_id": [_("Only a part line takes parts from stock.")]})
+    if order.status not in (Status.APPROVED, Status.IN_PROGRESS) or line.approval_id is None:
+        raise refuse(OrderError.NOT_APPROVED_YET)
+
+
+def _clean_count(value, *, most: int) -> int:
+    errors = FieldErrors()
+    with errors.field("quantity"):
+        count = int(clean_decimal(required(value), low=Decimal("1"), high=Decimal(most), places=0))
+    errors.raise_if_any()
+    return count
+
+
+@transaction.atomic
+def repair_order_line_issue(
+    *, actor, order: RepairOrder, line_id, quantity: int
+) -> RepairOrderLine:
+    """Take the line's parts from stock (``parts.services.stock_issue``, refused with
+    ``insufficient_stock``), no more than the line holds; the fitted part's warranty runs
+    from today and the order's km at reception."""
+    require(actor, Action.STOCK_MOVE)
+    order = _lock(order)
+    line = _line_lock(order, line_id)
+    _issuable(order, line)
+    left = int(line.quantity) - line.issued_quantity
+    if left < 1:
+        raise InvalidInput(fields={"quantity": [_("Every part of this line was issued.")]})
+    count = _clean_count(quantity, most=left)
+    stock_issue(
+        actor=actor,
+        part=line.part,
+        quantity=count,
+        repair_order_line_id=line.pk,
+        reference=order.number,
+    )
+    before = {"issued_quantity": line.issued_quantity}
+    line.issued_quantity += count
+    line.warranty_until, line.warranty_until_km = fitted_part_warranty(
+        line.part, timezone.localdate(), order.km_in
+    )
+    line.save()
+    after = {"issued_quantity": line.issued_quantity}
+    _record(actor, order, ServiceEvent.LINE_UPDATE, changes_between(before, after))
+    return line
+
+
+@transaction.atomic
+def repair_order_line_return(
+    *, actor, order: RepairOrder, line_id, quantity: int, reason: str = ""
+) -> RepairOrderLine:
+    """Put parts issued to the line back into stock (``parts.services.stock_return``)."""
+    require(actor, Action.STOCK_MOVE)
+    order = _lock(order)
+    line = _line_lock(order, line_id)
+    if order.status in DONE:
+        raise refuse(OrderError.ORDER_DONE)
+    if line.issued_quantity < 1:
+        raise InvalidInput(fields={"quantity": [_("No part of this line was issued.")]})
+    count = _clean_count(quantity, most=line.issued_quantity)
+    stock_return(
+        actor=actor,
+        part=line.part,
+        quantity=count,
+        repair_order_line_id=line.pk,
+        reference=order.number,
+        reason=reason,
+    )
+    before = {"issued_quantity": line.issued_quantity}
+    line.issued_quantity -= count
+    if not line.issued_quantity:
+        line.warranty_until = line.warranty_until_km = None
+    line.save()
+    after = {"issued_quantity": line.issued_quantity}
+    _record(actor, order, ServiceEvent.LINE_UPDATE, changes_between(before, after))
+    return line
+
+
 # --- Warranty (R-PRT-3) --------------------------------------------------------------------
 
 
@@ -760,7 +847,7 @@ def repair_order_approve(
     changes = {
         "method": ["", approval.method],
         "amount": ["", str(approval.amount)],
-        "lines": ["", count],
+        "approved_lines": ["", count],
     }
     _record(actor, order, ServiceEvent.APPROVAL, changes)
     if order.status == Status.OPEN:
