@@ -1,7 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-
 # What the repair order's entries name besides the order's own fields: its lines' and
 # approvals' fields (read with the order's, so they are labelled here).
 ORDER_ENTRY_FIELDS = {

@@ -441,7 +441,7 @@ def repair_order_warranty_claim(request, order_id: int, payload: WarrantyClaimIn
 class ApprovalIn(Schema):
     method: Literal["signature", "phone", "in_person", "online"]
     approved_by: text(50, min_length=1)
-    signature: str = Field("", max_length=200_000, description="data:image/png;base64,…")
+    signature: text(200_000, description="data:image/png;base64,…") = ""
     note: text(200) = ""
     version: int | None = None
 

@@ -38,6 +38,7 @@ def customer_visible(actor) -> bool:
 
 
 def _day_start(day: date) -> datetime:
+    day = min(max(day, date(1900, 1, 1)), date(2999, 12, 31))  # a time zone shift stays in range
     return timezone.make_aware(datetime.combine(day, time.min))
 
 

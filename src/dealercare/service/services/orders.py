@@ -55,6 +55,7 @@ MAX_SIGNATURE = 200_000  # a drawn signature as a data: URL (PNG, base64)
 # Lines may be added, changed and removed until the work is finished.
 LINES_OPEN = (Status.OPEN, Status.APPROVED, Status.IN_PROGRESS)
 DONE = (Status.DELIVERED, Status.CLOSED, Status.CANCELLED)
+EARLIEST_PROMISE, LATEST_PROMISE = datetime(2000, 1, 1), datetime(2099, 12, 31)
 
 
 class OrderError(models.TextChoices):
@@ -249,6 +250,8 @@ def _clean_promised(value) -> datetime | None:
         return None
     if not isinstance(value, datetime):
         raise ValidationError(_("Enter a date and time."), code="invalid")
+    if not EARLIEST_PROMISE <= value.replace(tzinfo=None) <= LATEST_PROMISE:
+        raise ValidationError(_("Enter a date between 2000 and 2099."), code="out_of_range")
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
     return value
