@@ -23,7 +23,12 @@ class ServiceConfig(AppConfig):
     def ready(self):
         from dealercare.core.audit_vocabulary import audit_vocabulary_register
         from dealercare.service import events, workflow  # noqa: F401 (registers the moves)
-        from dealercare.service.models import RepairOrder, ServiceOperation, ServiceSettings
+        from dealercare.service.models import (
+            FollowUpTask,
+            RepairOrder,
+            ServiceOperation,
+            ServiceSettings,
+        )
 
         audit_vocabulary_register(
             events=events.ServiceEvent,
@@ -32,6 +37,7 @@ class ServiceConfig(AppConfig):
                 "repair_order": RepairOrder,
                 "service_operation": ServiceOperation,
                 "service_settings": ServiceSettings,
+                "follow_up": FollowUpTask,
             },
             fields=ORDER_ENTRY_FIELDS,
         )

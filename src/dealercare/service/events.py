@@ -17,9 +17,20 @@ class ServiceEvent(models.TextChoices):
     APPROVAL = "repair_order.approval", _("recorded the customer's approval")
     COMEBACK = "repair_order.comeback", _("flagged the order as a comeback")
     WARRANTY_CLAIM = "repair_order.warranty_claim", _("replaced a part under warranty")
+    # workshop
+    RECEPTION = "repair_order.reception", _("received the car")
+    ASSIGN = "repair_order.assign", _("assigned the technician")
+    PROGRESS = "repair_order.progress", _("reported progress")
+    DELAY = "repair_order.delay", _("moved the promised time")
+    INSPECTION = "repair_order.inspection", _("recorded the quality inspection")
+    DELIVERY = "repair_order.delivery", _("handed the car over")
+    PRINT = "repair_order.print", _("printed the repair order")
+    FOLLOW_UP_CREATE = "follow_up.create", _("created the follow-up task")
+    FOLLOW_UP_DONE = "follow_up.done", _("recorded the follow-up visit")
 
 
 class ServiceAuditObject(models.TextChoices):
     SERVICE_OPERATION = "service_operation", _("Service operation")
     SERVICE_SETTINGS = "service_settings", _("Workshop settings")
     REPAIR_ORDER = "repair_order", _("Repair order")
+    FOLLOW_UP = "follow_up", _("Follow-up task")

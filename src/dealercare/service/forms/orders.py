@@ -150,7 +150,7 @@ class ApprovalForm(forms.Form):
         label=_label(RepairOrderApproval, "signature"),
         required=False,
         max_length=200_000,
-        widget=forms.HiddenInput(attrs={"data-signature": "true"}),
+        widget=forms.HiddenInput,
     )
     note = forms.CharField(
         label=_label(RepairOrderApproval, "note"), required=False, max_length=200
