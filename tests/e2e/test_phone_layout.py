@@ -24,6 +24,7 @@ from dealercare.demo_data import dealer_fill
 from dealercare.vehicles.models import MileageReading
 from dealercare.vehicles.services import vehicle_record_mileage
 from tests.factories import new_customer, new_repair_order, new_vehicle
+from tests.service.orders_factories import add_labour, add_part, new_operation, new_part
 
 pytestmark = pytest.mark.e2e
 
@@ -86,13 +87,22 @@ def archive(cast) -> dict:
         )
     booking = _booking_samples(advisor, cast.staff_a[Role.MANAGER], vehicle)
     order, follow_up = workshop_samples(advisor, vehicle)
+    operation = new_operation(cast, name="更换前刹车片及刹车盘并检查制动液液位和管路密封")
+    line = add_labour(advisor, order, operation)
+    add_part(advisor, order, new_part(cast.dealer_a), quantity=2, pay_type="warranty")
     return {
         "samples": {  # by URL namespace: the object each kwarg names
             "": {"name": next(iter(registered_jobs()))},
             "customers": {"pk": owner.pk, "field": "phone"},
             "messaging": {"pk": message.pk},
             "vehicles": {"pk": vehicle.pk},
-            "service": {"order_id": order.pk, "follow_up_id": follow_up.pk} | booking,
+            "service": {
+                "order_id": order.pk,
+                "follow_up_id": follow_up.pk,
+                "operation_id": operation.pk,
+                "line_id": line.pk,
+            }
+            | booking,
         },
         "duplicate": duplicate.pk,
     }

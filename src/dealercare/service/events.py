@@ -15,6 +15,8 @@ class ServiceEvent(models.TextChoices):
     LINE_UPDATE = "repair_order.line_update", _("changed a line")
     LINE_REMOVE = "repair_order.line_remove", _("removed a line")
     APPROVAL = "repair_order.approval", _("recorded the customer's approval")
+    COMEBACK = "repair_order.comeback", _("flagged the order as a comeback")
+    WARRANTY_CLAIM = "repair_order.warranty_claim", _("replaced a part under warranty")
     # workshop
     RECEPTION = "repair_order.reception", _("received the car")
     ASSIGN = "repair_order.assign", _("assigned the technician")
