@@ -112,9 +112,9 @@ def test_becomes_a_repair_order(cast, advisor, car):
     with pytest.raises(DomainError) as refused:
         roadside_open_repair_order(actor=advisor, request=request)
     assert refused.value.code == "not_reached"
-    roadside_dispatch(actor=advisor, request=request, dispatched_to_id=advisor.pk)
-    roadside_move(actor=advisor, request=request, move="on_scene")
-    roadside_move(actor=advisor, request=request, move="tow")
+    request = roadside_dispatch(actor=advisor, request=request, dispatched_to_id=advisor.pk)
+    request = roadside_move(actor=advisor, request=request, move="on_scene")
+    request = roadside_move(actor=advisor, request=request, move="tow")
     order = roadside_open_repair_order(actor=advisor, request=request)
     assert order.vehicle == car and order.fault_description == "高速上爆胎，无法行驶"
     assert RoadsideRequest.objects.get(pk=request.pk).repair_order == order
