@@ -23,6 +23,8 @@ from dealercare.demo_data import dealer_fill
 from dealercare.vehicles.models import MileageReading
 from dealercare.vehicles.services import vehicle_record_mileage
 from tests.factories import new_customer, new_vehicle
+from tests.parts.factories import new_part, new_supplier
+from tests.service.test_equipment import new_equipment
 
 pytestmark = pytest.mark.e2e
 
@@ -83,8 +85,31 @@ def archive(cast) -> dict:
             body="您的客户的爱车将于下月到期保养，请提前电话预约。" * 3,
             idempotency_key="phone-layout",
         )
+    clerk = cast.staff_a[Role.PARTS]
+    supplier = new_supplier(
+        clerk, name="博世汽车配件（上海）有限公司华东区域分销中心", contact="王经理"
+    )
+    part = new_part(
+        clerk,
+        "XT-1234567890-ABCDEFGHIJ",
+        name="前制动片（陶瓷配方，低噪音，适用于星途瑶光 2.0T 四驱版）",
+        stock=3,
+        reorder_point=5,
+        reorder_quantity=20,
+        supplier_id=supplier.pk,
+    )
+    tester = new_equipment(
+        cast.staff_a[Role.INSPECTOR],
+        "EQ-DIAG-0001-LONG",
+        name="元征 X-431 PAD VII 智能诊断仪（含编程模块）",
+        calibration_due=timezone.localdate() - timedelta(days=3),
+        calibration_interval_days=365,
+        location="一号车间二号工位旁工具柜",
+    )
     return {
         "samples": {  # by URL namespace: the object each kwarg names
+            "parts": {"part_id": part.pk, "supplier_id": supplier.pk},
+            "service": {"equipment_id": tester.pk},
             "": {"name": next(iter(registered_jobs()))},
             "customers": {"pk": owner.pk, "field": "phone"},
             "messaging": {"pk": message.pk},

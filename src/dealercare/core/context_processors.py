@@ -21,6 +21,13 @@ NAV_ITEMS = (
     NavItem(_("Home"), "home", "core:home"),
     NavItem(_("Customers"), "customers:list", "customers", Action.CUSTOMER_VIEW),
     NavItem(_("Vehicles"), "vehicles:list", "vehicles", Action.VEHICLE_VIEW),
+    NavItem(_("Parts"), "parts:list", "parts", Action.PART_VIEW),
+    NavItem(
+        _("Equipment"),
+        "service:equipment_list",
+        "service:equipment_list",
+        Action.EQUIPMENT_VIEW,
+    ),
     NavItem(_("Data quality"), "customers:quality", "customers:quality", Action.DATA_QUALITY),
     NavItem(_("Audit log"), "audit_log", "core:audit_log", Action.AUDIT_VIEW),
     NavItem(_("Outbox"), "messaging:outbox", "messaging:outbox", Action.OUTBOX_VIEW),
