@@ -9,7 +9,12 @@ class ServiceConfig(AppConfig):
     def ready(self):
         from dealercare.core.audit_vocabulary import audit_vocabulary_register
         from dealercare.service import events, workflow  # noqa: F401 (registers the moves)
-        from dealercare.service.models import Equipment, RepairOrder, ServiceOperation
+        from dealercare.service.models import (
+            Equipment,
+            FollowUpTask,
+            RepairOrder,
+            ServiceOperation,
+        )
 
         audit_vocabulary_register(
             events=events.ServiceEvent,
@@ -18,5 +23,6 @@ class ServiceConfig(AppConfig):
                 "repair_order": RepairOrder,
                 "service_operation": ServiceOperation,
                 "equipment": Equipment,
+                "follow_up": FollowUpTask,
             },
         )

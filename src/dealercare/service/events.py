@@ -19,6 +19,16 @@ class ServiceEvent(models.TextChoices):
     EQUIPMENT_UPDATE = "equipment.update", _("changed the equipment")
     EQUIPMENT_CALIBRATE = "equipment.calibrate", _("recorded a calibration")
     EQUIPMENT_USE = "equipment.use", _("recorded a use of the equipment")
+    # workshop
+    RECEPTION = "repair_order.reception", _("received the car")
+    ASSIGN = "repair_order.assign", _("assigned the technician")
+    PROGRESS = "repair_order.progress", _("reported progress")
+    DELAY = "repair_order.delay", _("moved the promised time")
+    INSPECTION = "repair_order.inspection", _("recorded the quality inspection")
+    DELIVERY = "repair_order.delivery", _("handed the car over")
+    PRINT = "repair_order.print", _("printed the repair order")
+    FOLLOW_UP_CREATE = "follow_up.create", _("created the follow-up task")
+    FOLLOW_UP_DONE = "follow_up.done", _("recorded the follow-up visit")
 
 
 class ServiceAuditObject(models.TextChoices):
@@ -26,3 +36,4 @@ class ServiceAuditObject(models.TextChoices):
     SERVICE_SETTINGS = "service_settings", _("Workshop settings")
     REPAIR_ORDER = "repair_order", _("Repair order")
     EQUIPMENT = "equipment", _("Equipment")
+    FOLLOW_UP = "follow_up", _("Follow-up task")

@@ -8,15 +8,29 @@ from dealercare.service.models.orders import (
     RepairOrderLine,
     RepairOrderSequence,
 )
+from dealercare.service.models.workshop import (
+    Delivery,
+    FollowUpTask,
+    ProgressReport,
+    QualityInspection,
+    Reception,
+    WalkAround,
+)
 
 __all__ = [
+    "Delivery",
     "Equipment",
     "EquipmentCalibration",
     "EquipmentUse",
+    "FollowUpTask",
+    "ProgressReport",
+    "QualityInspection",
+    "Reception",
     "RepairOrder",
     "RepairOrderApproval",
     "RepairOrderLine",
     "RepairOrderSequence",
     "ServiceOperation",
     "ServiceSettings",
+    "WalkAround",
 ]
