@@ -26,17 +26,30 @@ def new_vehicle(actor, owner=None, **fields):
 
 
 def new_repair_order(actor, vehicle=None, **fields):
-    """An order in any state, for tests of the steps after it was written (the order's
-    own rules are tested through ``service.services.orders``)."""
+    """An order in any state, for tests of the steps after it was written: opened through
+    ``service.services.orders.repair_order_open`` (its number, its audit entry) when the
+    actor may write orders, then given ``fields`` as they are (a status, a technician…)."""
+    from dealercare.core.roles import Action, allows
     from dealercare.service.models import RepairOrder
+    from dealercare.service.services.orders import repair_order_number_next, repair_order_open
 
     vehicle = vehicle or new_vehicle(actor, owner=new_customer(actor))
-    number = f"{actor.dealer.code.upper()}-T-{RepairOrder.objects.count() + 1:06d}"
-    values = {
-        "dealer": actor.dealer,
-        "number": number,
-        "customer": vehicle.owner,
-        "vehicle": vehicle,
-        "advisor": actor,
-    } | fields
+    opening = {k: fields.pop(k) for k in ("fault_description", "km_in") if k in fields}
+    if allows(actor, Action.REPAIR_ORDER_WRITE):
+        order = repair_order_open(actor=actor, vehicle=vehicle, **opening)
+        if fields:
+            RepairOrder.objects.filter(pk=order.pk).update(**fields)
+            order.refresh_from_db()
+        return order
+    values = (
+        {
+            "dealer": actor.dealer,
+            "number": repair_order_number_next(dealer=actor.dealer),
+            "customer": vehicle.owner,
+            "vehicle": vehicle,
+            "advisor": actor,
+        }
+        | opening
+        | fields
+    )
     return RepairOrder.objects.create(**values)

@@ -24,7 +24,9 @@ from dealercare.demo_data import dealer_fill
 from dealercare.vehicles.models import MileageReading
 from dealercare.vehicles.services import vehicle_record_mileage
 from tests.factories import new_customer, new_repair_order, new_vehicle
-from tests.parts.factories import new_part, new_supplier
+from tests.parts.factories import new_part as new_stock_part
+from tests.parts.factories import new_supplier
+from tests.service.orders_factories import add_labour, add_part, new_operation, new_part
 from tests.service.test_equipment import new_equipment
 
 pytestmark = pytest.mark.e2e
@@ -90,7 +92,7 @@ def archive(cast) -> dict:
     supplier = new_supplier(
         clerk, name="博世汽车配件（上海）有限公司华东区域分销中心", contact="王经理"
     )
-    part = new_part(
+    part = new_stock_part(
         clerk,
         "XT-1234567890-ABCDEFGHIJ",
         name="前制动片（陶瓷配方，低噪音，适用于星途瑶光 2.0T 四驱版）",
@@ -108,6 +110,9 @@ def archive(cast) -> dict:
         location="一号车间二号工位旁工具柜",
     )
     order, follow_up = workshop_samples(advisor, vehicle)
+    operation = new_operation(cast, name="更换前刹车片及刹车盘并检查制动液液位和管路密封")
+    line = add_labour(advisor, order, operation)
+    add_part(advisor, order, new_part(cast.dealer_a), quantity=2, pay_type="warranty")
     return {
         "samples": {  # by URL namespace: the object each kwarg names
             "parts": {"part_id": part.pk, "supplier_id": supplier.pk},
@@ -119,6 +124,8 @@ def archive(cast) -> dict:
                 "order_id": order.pk,
                 "follow_up_id": follow_up.pk,
                 "equipment_id": tester.pk,
+                "operation_id": operation.pk,
+                "line_id": line.pk,
             },
         },
         "duplicate": duplicate.pk,

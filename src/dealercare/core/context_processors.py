@@ -28,6 +28,7 @@ NAV_ITEMS = (
         "service:equipment_list",
         Action.EQUIPMENT_VIEW,
     ),
+    NavItem(_("Repair orders"), "service:order_list", "service", Action.REPAIR_ORDER_VIEW),
     NavItem(_("Data quality"), "customers:quality", "customers:quality", Action.DATA_QUALITY),
     NavItem(_("Audit log"), "audit_log", "core:audit_log", Action.AUDIT_VIEW),
     NavItem(_("Outbox"), "messaging:outbox", "messaging:outbox", Action.OUTBOX_VIEW),

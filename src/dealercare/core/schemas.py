@@ -51,3 +51,12 @@ def patch_of(schema: type[Schema], *, name: str, doc: str) -> type[Schema]:
         fields[field_name] = (info.annotation, optional)
     version = Field(..., description="The version you read; a stale one is refused (409).")
     return create_model(name, __base__=Schema, __doc__=doc, version=(int, version), **fields)
+
+
+class MoveIn(Schema):
+    """One move of a workflow (core.workflow): its name, a reason where the move needs one,
+    and the version read (a stale one is refused with 409)."""
+
+    move: text(30, min_length=1)
+    reason: text(500) | None = None
+    version: int | None = None

@@ -29,6 +29,7 @@ from dealercare.customers.forms import (
 from dealercare.customers.models import Channel, Customer
 from dealercare.customers.services import privacy
 from dealercare.customers.spreadsheets import neutralise_formula, personal_data_xlsx
+from dealercare.service.selectors.orders import customer_service_history
 from dealercare.vehicles.selectors import vehicle_makes_and_models
 
 
@@ -141,6 +142,7 @@ def customer_detail(request, pk):
         "consent_form": ConsentForm(),
         "export_form": PrivacyExportForm(),
         "timeline": paginate(timeline.select_related("actor"), page=request.GET.get("page")),
+        "service_history": customer_service_history(actor=request.user, customer=customer),
     }
     return render_page(request, "customers/detail.html", "customers/_timeline.html", context)
 

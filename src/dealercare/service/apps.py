@@ -1,4 +1,18 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+# What the repair order's entries name besides the order's own fields: its lines' and
+# approvals' fields (read with the order's, so they are labelled here).
+ORDER_ENTRY_FIELDS = {
+    "approved_lines": _("lines approved"),
+    "method": _("how"),
+    "pay_type": _("paid by"),
+    "unit_price": _("unit price / rate"),
+    "quantity": _("quantity / hours"),
+    "issued_quantity": _("issued from stock"),
+    "added_after_approval": _("added work"),
+    "warranty_claim_of": _("replaces under warranty"),
+}
 
 
 class ServiceConfig(AppConfig):
@@ -14,6 +28,7 @@ class ServiceConfig(AppConfig):
             FollowUpTask,
             RepairOrder,
             ServiceOperation,
+            ServiceSettings,
         )
 
         audit_vocabulary_register(
@@ -23,6 +38,8 @@ class ServiceConfig(AppConfig):
                 "repair_order": RepairOrder,
                 "service_operation": ServiceOperation,
                 "equipment": Equipment,
+                "service_settings": ServiceSettings,
                 "follow_up": FollowUpTask,
             },
+            fields=ORDER_ENTRY_FIELDS,
         )

@@ -19,6 +19,8 @@ class ServiceEvent(models.TextChoices):
     EQUIPMENT_UPDATE = "equipment.update", _("changed the equipment")
     EQUIPMENT_CALIBRATE = "equipment.calibrate", _("recorded a calibration")
     EQUIPMENT_USE = "equipment.use", _("recorded a use of the equipment")
+    COMEBACK = "repair_order.comeback", _("flagged the order as a comeback")
+    WARRANTY_CLAIM = "repair_order.warranty_claim", _("replaced a part under warranty")
     # workshop
     RECEPTION = "repair_order.reception", _("received the car")
     ASSIGN = "repair_order.assign", _("assigned the technician")

@@ -8,8 +8,11 @@ from dealercare.core.pages import bound, list_page, staff_page, submit
 from dealercare.core.pagination import paginate
 from dealercare.core.roles import Action, require
 from dealercare.customers.selectors import refuse_personal_data_in_url
+from dealercare.service.selectors.orders import vehicle_service_history, vehicle_timeline
 from dealercare.vehicles import selectors, services
 from dealercare.vehicles.forms import MileageForm, VehicleEditForm, VehicleFilterForm, VehicleForm
+
+TIMELINE_SIZE = 20
 
 
 @staff_page("GET", "POST")
@@ -33,6 +36,8 @@ def vehicle_list(request):
 def _detail(request, vehicle, mileage_form):
     context = {"vehicle": vehicle, "mileage_form": mileage_form}
     context |= selectors.vehicle_history(vehicle=vehicle)
+    context["service_history"] = vehicle_service_history(actor=request.user, vehicle=vehicle)
+    context["timeline"] = vehicle_timeline(actor=request.user, vehicle=vehicle)[:TIMELINE_SIZE]
     return render(request, "vehicles/detail.html", context)
 
 

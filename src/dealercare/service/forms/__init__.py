@@ -1,1 +1,1 @@
-"""Page forms, one module per part of the workshop's day."""
+"""Page forms of the workshop: they parse what the browser sent; the services check every rule."""
