@@ -24,7 +24,10 @@ from dealercare.demo_data import dealer_fill
 from dealercare.vehicles.models import MileageReading
 from dealercare.vehicles.services import vehicle_record_mileage
 from tests.factories import new_customer, new_repair_order, new_vehicle
+from tests.parts.factories import new_part as new_stock_part
+from tests.parts.factories import new_supplier
 from tests.service.orders_factories import add_labour, add_part, new_operation, new_part
+from tests.service.test_equipment import new_equipment
 
 pytestmark = pytest.mark.e2e
 
@@ -86,12 +89,34 @@ def archive(cast) -> dict:
             idempotency_key="phone-layout",
         )
     booking = _booking_samples(advisor, cast.staff_a[Role.MANAGER], vehicle)
+    clerk = cast.staff_a[Role.PARTS]
+    supplier = new_supplier(
+        clerk, name="博世汽车配件（上海）有限公司华东区域分销中心", contact="王经理"
+    )
+    part = new_stock_part(
+        clerk,
+        "XT-1234567890-ABCDEFGHIJ",
+        name="前制动片（陶瓷配方，低噪音，适用于星途瑶光 2.0T 四驱版）",
+        stock=3,
+        reorder_point=5,
+        reorder_quantity=20,
+        supplier_id=supplier.pk,
+    )
+    tester = new_equipment(
+        cast.staff_a[Role.INSPECTOR],
+        "EQ-DIAG-0001-LONG",
+        name="元征 X-431 PAD VII 智能诊断仪（含编程模块）",
+        calibration_due=timezone.localdate() - timedelta(days=3),
+        calibration_interval_days=365,
+        location="一号车间二号工位旁工具柜",
+    )
     order, follow_up = workshop_samples(advisor, vehicle)
     operation = new_operation(cast, name="更换前刹车片及刹车盘并检查制动液液位和管路密封")
     line = add_labour(advisor, order, operation)
     add_part(advisor, order, new_part(cast.dealer_a), quantity=2, pay_type="warranty")
     return {
         "samples": {  # by URL namespace: the object each kwarg names
+            "parts": {"part_id": part.pk, "supplier_id": supplier.pk},
             "": {"name": next(iter(registered_jobs()))},
             "customers": {"pk": owner.pk, "field": "phone"},
             "messaging": {"pk": message.pk},
@@ -99,6 +124,7 @@ def archive(cast) -> dict:
             "service": {
                 "order_id": order.pk,
                 "follow_up_id": follow_up.pk,
+                "equipment_id": tester.pk,
                 "operation_id": operation.pk,
                 "line_id": line.pk,
             }

@@ -21,6 +21,13 @@ NAV_ITEMS = (
     NavItem(_("Home"), "home", "core:home"),
     NavItem(_("Customers"), "customers:list", "customers", Action.CUSTOMER_VIEW),
     NavItem(_("Vehicles"), "vehicles:list", "vehicles", Action.VEHICLE_VIEW),
+    NavItem(_("Parts"), "parts:list", "parts", Action.PART_VIEW),
+    NavItem(
+        _("Equipment"),
+        "service:equipment_list",
+        "service:equipment_list",
+        Action.EQUIPMENT_VIEW,
+    ),
     NavItem(_("Repair orders"), "service:order_list", "service", Action.REPAIR_ORDER_VIEW),
     NavItem(
         _("Appointments"),

@@ -9,10 +9,13 @@ class PartsConfig(AppConfig):
     def ready(self):
         from dealercare.core.audit_vocabulary import audit_vocabulary_register
         from dealercare.parts import events
-        from dealercare.parts.models import Part, Supplier
+        from dealercare.parts.models import Part, StockMovement, Supplier
 
         audit_vocabulary_register(
             events=events.PartEvent,
             object_types=events.PartAuditObject,
             models_by_type={"part": Part, "supplier": Supplier},
+            fields={
+                "rejected_quantity": StockMovement._meta.get_field("rejected_quantity").verbose_name
+            },
         )

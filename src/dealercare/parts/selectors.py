@@ -4,8 +4,10 @@ from dataclasses import dataclass
 
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Greatest
+from django.utils.translation import gettext_lazy as _
 
 from dealercare.core.access import get_for, scope_to_dealer
+from dealercare.core.errors import InvalidInput
 from dealercare.core.roles import Action, allows, require
 from dealercare.parts.models import Part, StockMovement, Supplier
 
@@ -97,6 +99,17 @@ def supplier_list(*, actor, q: str = "") -> QuerySet:
     if q.strip():
         suppliers = suppliers.filter(name__contains=q.strip())
     return suppliers.order_by("name", "id")
+
+
+def supplier_named(*, actor, supplier_id, field: str = "supplier_id") -> Supplier | None:
+    """The supplier a form or a request body names (None for none); an unknown one, or
+    another dealer's, is bad input in that field."""
+    if supplier_id is None:
+        return None
+    supplier = scope_to_dealer(actor, Supplier.objects.filter(pk=supplier_id)).first()
+    if supplier is None:
+        raise InvalidInput(fields={field: [_("Unknown supplier.")]})
+    return supplier
 
 
 def supplier_get(*, actor, supplier_id) -> Supplier:

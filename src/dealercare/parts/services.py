@@ -25,13 +25,13 @@ from dealercare.core.cleaning import FieldErrors, clean_choice, clean_text
 from dealercare.core.errors import (
     BusinessRuleViolation,
     Conflict,
-    InvalidInput,
     NotFound,
     StaleVersion,
 )
 from dealercare.core.roles import Action, require
 from dealercare.parts.events import PartAuditObject, PartEvent
 from dealercare.parts.models import Part, StockMovement, Supplier
+from dealercare.parts.selectors import supplier_named
 
 MAX_QUANTITY = 100_000
 MAX_PRICE = Decimal("99999999.99")
@@ -260,15 +260,6 @@ def part_clean(data: PartInput) -> dict:
     return clean
 
 
-def _supplier_of(actor, supplier_id: int | None, field: str = "supplier_id") -> Supplier | None:
-    if supplier_id is None:
-        return None
-    supplier = Supplier.objects.filter(dealer_id=actor.dealer_id, pk=supplier_id).first()
-    if supplier is None:
-        raise InvalidInput(fields={field: [_("Unknown supplier.")]})
-    return supplier
-
-
 def _part_snapshot(part: Part) -> dict:
     return {name: getattr(part, name) for name in PART_FIELDS}
 
@@ -278,7 +269,7 @@ def _part_event(action, part: Part, changes: dict) -> AuditEvent:
         action=action,
         object_type=PartAuditObject.PART,
         object_id=part.pk,
-        label=str(part),
+        label=part.part_number,  # the name can be long; it is in the changes
         changes=changes,
     )
 
@@ -294,7 +285,7 @@ def part_create(*, actor, data: PartInput) -> Part:
     """Add a part to the catalogue, with no stock: stock comes in by a receipt."""
     require(actor, Action.PART_MANAGE)
     clean = part_clean(data)
-    clean["supplier"] = _supplier_of(actor, clean.pop("supplier_id"))
+    clean["supplier"] = supplier_named(actor=actor, supplier_id=clean.pop("supplier_id"))
     part = Part(dealer_id=actor.dealer_id, **clean)
     _refuse_duplicate_part(part)
     part.save()
@@ -316,7 +307,7 @@ def part_update(*, actor, part: Part, changes: dict, version: int) -> Part:
         raise StaleVersion()
     before = _part_snapshot(part)
     clean = part_clean(PartInput(**before | changes))
-    clean["supplier"] = _supplier_of(actor, clean.pop("supplier_id"))
+    clean["supplier"] = supplier_named(actor=actor, supplier_id=clean.pop("supplier_id"))
     for name, value in clean.items():
         setattr(part, name, value)
     _refuse_duplicate_part(part)

@@ -25,6 +25,7 @@ class ServiceConfig(AppConfig):
         from dealercare.service import events, workflow  # noqa: F401 (registers the moves)
         from dealercare.service.models import (
             Appointment,
+            Equipment,
             FaultCode,
             FollowUpTask,
             RepairOrder,
@@ -40,6 +41,7 @@ class ServiceConfig(AppConfig):
             models_by_type={
                 "repair_order": RepairOrder,
                 "service_operation": ServiceOperation,
+                "equipment": Equipment,
                 "service_settings": ServiceSettings,
                 "follow_up": FollowUpTask,
             },

@@ -15,6 +15,10 @@ class ServiceEvent(models.TextChoices):
     LINE_UPDATE = "repair_order.line_update", _("changed a line")
     LINE_REMOVE = "repair_order.line_remove", _("removed a line")
     APPROVAL = "repair_order.approval", _("recorded the customer's approval")
+    EQUIPMENT_REGISTER = "equipment.register", _("registered the equipment")
+    EQUIPMENT_UPDATE = "equipment.update", _("changed the equipment")
+    EQUIPMENT_CALIBRATE = "equipment.calibrate", _("recorded a calibration")
+    EQUIPMENT_USE = "equipment.use", _("recorded a use of the equipment")
     COMEBACK = "repair_order.comeback", _("flagged the order as a comeback")
     WARRANTY_CLAIM = "repair_order.warranty_claim", _("replaced a part under warranty")
     # workshop
@@ -33,6 +37,7 @@ class ServiceAuditObject(models.TextChoices):
     SERVICE_OPERATION = "service_operation", _("Service operation")
     SERVICE_SETTINGS = "service_settings", _("Workshop settings")
     REPAIR_ORDER = "repair_order", _("Repair order")
+    EQUIPMENT = "equipment", _("Equipment")
     FOLLOW_UP = "follow_up", _("Follow-up task")
 
 

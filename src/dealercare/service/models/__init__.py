@@ -8,6 +8,7 @@ from dealercare.service.models.appointments import (
 )
 from dealercare.service.models.catalogue import ServiceOperation, ServiceSettings
 from dealercare.service.models.diagnosis import DiagnosisReport, FaultCode
+from dealercare.service.models.equipment import Equipment, EquipmentCalibration, EquipmentUse
 from dealercare.service.models.orders import (
     RepairOrder,
     RepairOrderApproval,
@@ -29,6 +30,9 @@ __all__ = [
     "AppointmentDay",
     "Delivery",
     "DiagnosisReport",
+    "Equipment",
+    "EquipmentCalibration",
+    "EquipmentUse",
     "FaultCode",
     "FollowUpTask",
     "ProgressReport",

@@ -5,6 +5,7 @@ from dealercare.core.demo_accounts import DEMO_DEALERS, STAFF_NAMES, demo_accoun
 from dealercare.core.models import Brand, Dealer
 from dealercare.core.roles import Role
 from dealercare.demo_data import dealer_fill
+from dealercare.demo_parts import parts_demo_fill
 
 
 class Command(BaseCommand):
@@ -26,6 +27,7 @@ class Command(BaseCommand):
                 demo_account(f"{role}@{code}", role, f"{display}（{code}）", dealer=dealer)
             if created:
                 dealer_fill(dealer, customers=customers, vehicles=vehicles, seed=seed)
+                parts_demo_fill(dealer)
                 self.stdout.write(f"{name}: {customers} customers, ~{vehicles} vehicles loaded")
             else:
                 self.stdout.write(f"{name}: already loaded")
