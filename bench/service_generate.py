@@ -66,6 +66,11 @@ COMEBACK_SHARE = 0.04  # of comeback-prone repairs
 REWORK_SHARE = 0.03
 ADDED_WORK_SHARE = 0.08
 VAT_PERCENT = 13
+# A signature drawn on the tablet (a small one: a real drawing takes a few kB).
+SIGNATURE = (
+    "data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciPjxwYXRo"
+    "IGQ9Ik0xMCA0MGMyMC0zMCA0MCAzMCA2MCAwczQwIDMwIDYwIDAiIHN0cm9rZT0iIzAwMCIgZmlsbD0ibm9uZSIvPjwvc3ZnPg=="
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -520,19 +525,15 @@ class DealerHistory:
 
         approvals = []
         if approval_ids:
-            first_amount = (
-                sum(_line_cents(r) for r in line_rows[:added_from]) * (100 + VAT_PERCENT) + 50
-            ) // 100
+            first_amount = _customer_share(line_rows[:added_from])
             approved_at = received + timedelta(minutes=rng.randint(10, 40))
             method = rng.choices(self._methods[0], cum_weights=self._methods[1])[0]
             approvals.append(
                 (approval_ids[0], order_id, method, owner_name, approved_at, money(first_amount),
-                 "", "", advisor)
+                 SIGNATURE if method == "signature" else "", "", advisor)
             )  # fmt: skip
             if len(approval_ids) > 1:
-                added_amount = (
-                    sum(_line_cents(r) for r in line_rows[added_from:]) * (100 + VAT_PERCENT) + 50
-                ) // 100
+                added_amount = _customer_share(line_rows[added_from:])
                 approvals.append(
                     (approval_ids[1], order_id, "phone", owner_name,
                      approved_at + timedelta(hours=rng.uniform(1, 3)), money(added_amount), "",
@@ -643,10 +644,14 @@ class DealerHistory:
             )
 
 
-def _line_cents(row: tuple) -> int:
-    amount = row[5]
-    whole, _, frac = amount.partition(".")
-    return int(whole) * 100 + int(frac or 0)
+def _customer_share(rows: list[tuple]) -> int:
+    """What the customer approves: the customer-pay lines with VAT, in fen."""
+    net = 0
+    for row in rows:
+        if row[6] == "customer":
+            whole, _, frac = row[5].partition(".")
+            net += int(whole) * 100 + int(frac)
+    return net + (net * VAT_PERCENT + 50) // 100
 
 
 def _first(pair: tuple):
