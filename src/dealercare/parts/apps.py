@@ -9,10 +9,10 @@ class PartsConfig(AppConfig):
     def ready(self):
         from dealercare.core.audit_vocabulary import audit_vocabulary_register
         from dealercare.parts import events
-        from dealercare.parts.models import Part
+        from dealercare.parts.models import Part, Supplier
 
         audit_vocabulary_register(
             events=events.PartEvent,
             object_types=events.PartAuditObject,
-            models_by_type={"part": Part},
+            models_by_type={"part": Part, "supplier": Supplier},
         )

@@ -11,6 +11,8 @@ class PartEvent(models.TextChoices):
     ISSUE = "part.issue", _("issued stock")
     RETURN = "part.return", _("took stock back")
     ADJUSTMENT = "part.adjustment", _("adjusted stock")
+    SUPPLIER_CREATE = "supplier.create", _("added the supplier")
+    SUPPLIER_UPDATE = "supplier.update", _("changed the supplier")
 
 
 class PartAuditObject(models.TextChoices):

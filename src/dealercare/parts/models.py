@@ -15,6 +15,7 @@ class Supplier(TenantModel):
     name = models.CharField(_("name"), max_length=100)
     contact = models.CharField(_("contact"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         constraints = [
