@@ -17,12 +17,13 @@ from playwright.sync_api import expect
 
 from dealercare.core.messaging.recipients import Recipient
 from dealercare.core.messaging.services import message_queue
+from dealercare.core.models import User
 from dealercare.core.roles import Role
 from dealercare.core.scheduling import registered_jobs
 from dealercare.demo_data import dealer_fill
 from dealercare.vehicles.models import MileageReading
 from dealercare.vehicles.services import vehicle_record_mileage
-from tests.factories import new_customer, new_vehicle
+from tests.factories import new_customer, new_repair_order, new_vehicle
 
 pytestmark = pytest.mark.e2e
 
@@ -83,15 +84,58 @@ def archive(cast) -> dict:
             body="您的客户的爱车将于下月到期保养，请提前电话预约。" * 3,
             idempotency_key="phone-layout",
         )
+    order, follow_up = workshop_samples(advisor, vehicle)
     return {
         "samples": {  # by URL namespace: the object each kwarg names
             "": {"name": next(iter(registered_jobs()))},
             "customers": {"pk": owner.pk, "field": "phone"},
             "messaging": {"pk": message.pk},
             "vehicles": {"pk": vehicle.pk},
+            "service": {"order_id": order.pk, "follow_up_id": follow_up.pk},
         },
         "duplicate": duplicate.pk,
     }
+
+
+def workshop_samples(advisor, vehicle):
+    """An order in the workshop with a long reception, progress and a follow-up task."""
+    from dealercare.service.models import FollowUpTask, ProgressReport, Reception
+
+    order = new_repair_order(
+        advisor,
+        vehicle=vehicle,
+        status="in_progress",
+        technician=User.objects.get(dealer=advisor.dealer, role=Role.TECHNICIAN),
+        fault_description="冷启动时发动机舱有异响，怠速抖动，仪表偶尔亮起故障灯；" * 3,
+        promised_at=timezone.now() - timedelta(hours=1),
+    )
+    long_finding = "左后门下沿约十五厘米划痕，右前轮毂轻微磨损，后保险杠有旧补漆痕迹"
+    Reception.objects.create(
+        dealer=advisor.dealer,
+        order=order,
+        km=12500,
+        fault_description=order.fault_description,
+        checklist={
+            area: {"ok": area != "exterior", "findings": long_finding}
+            for area in ("exterior", "interior", "functions", "belongings")
+        },
+        fuel_level=40,
+        confirmation="in_person",
+        confirmed_by="欧阳娜娜",
+        confirmed_at=timezone.now(),
+        received_by=advisor,
+    )
+    ProgressReport.objects.create(
+        dealer=advisor.dealer, order=order, reported_by=advisor, note=long_finding, percent=40
+    )
+    follow_up = FollowUpTask.objects.create(
+        dealer=advisor.dealer,
+        order=order,
+        customer=order.customer,
+        due_on=timezone.localdate() - timedelta(days=1),
+        channel="wechat",
+    )
+    return order, follow_up
 
 
 def page_urls(archive) -> list[tuple[str, str]]:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from dealercare.core.models import Dealer
 from dealercare.core.roles import Action, require
 from dealercare.customers.selectors import customer_counts, customer_counts_per_dealer
+from dealercare.service.selectors.workshop import workshop_today
 from dealercare.vehicles.selectors import vehicle_counts, vehicle_counts_per_dealer
 
 DUE_SOON_DAYS = 30
@@ -19,6 +20,12 @@ def due_soon_date():
 def home_counts(*, actor) -> dict[str, int]:
     """The few numbers on the home page, each only for a role that may see the records."""
     return customer_counts(actor=actor) | vehicle_counts(actor=actor, due_before=due_soon_date())
+
+
+def work_for_today(*, actor) -> dict:
+    """Each role's work for today: the advisor's orders waiting on them and follow-ups due,
+    the technician's jobs, the inspector's queue."""
+    return workshop_today(actor=actor)
 
 
 def brand_dealer_summary(*, actor) -> list[dict]:

@@ -26,6 +26,24 @@ NAV_ITEMS = (
     NavItem(_("Outbox"), "messaging:outbox", "messaging:outbox", Action.OUTBOX_VIEW),
     NavItem(_("Inbox"), "messaging:inbox", "messaging:inbox", count=inbox_unread_count),
     NavItem(_("Jobs"), "jobs", "core:jobs", Action.JOB_VIEW),
+    NavItem(
+        _("Workshop board"),
+        "service:workshop_board",
+        "service:workshop_board",
+        Action.REPAIR_ORDER_VIEW,
+    ),
+    NavItem(
+        _("My jobs"),
+        "service:workshop_my_jobs",
+        "service:workshop_my_jobs",
+        Action.REPAIR_ORDER_WORK,
+    ),
+    NavItem(
+        _("Follow-up visits"),
+        "service:follow_up_list",
+        "service:follow_up_list",
+        Action.FOLLOW_UP_VIEW,
+    ),
 )
 
 

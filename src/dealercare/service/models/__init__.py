@@ -7,12 +7,26 @@ from dealercare.service.models.orders import (
     RepairOrderLine,
     RepairOrderSequence,
 )
+from dealercare.service.models.workshop import (
+    Delivery,
+    FollowUpTask,
+    ProgressReport,
+    QualityInspection,
+    Reception,
+    WalkAround,
+)
 
 __all__ = [
+    "Delivery",
+    "FollowUpTask",
+    "ProgressReport",
+    "QualityInspection",
+    "Reception",
     "RepairOrder",
     "RepairOrderApproval",
     "RepairOrderLine",
     "RepairOrderSequence",
     "ServiceOperation",
     "ServiceSettings",
+    "WalkAround",
 ]
