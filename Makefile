@@ -70,6 +70,11 @@ bench: venv messages
 bench-service-data: venv messages
 	DATABASE_URL=$(BENCH_DB) $(PY) bench/generate.py --service $(BENCH_ARGS)
 
+# Order search, workshop board, service history and booking (after bench-data).
+.PHONY: bench-service
+bench-service: venv messages
+	DATABASE_URL=$(BENCH_DB) $(PY) bench/service_bench.py $(BENCH_ARGS)
+
 .PHONY: bench-import
 bench-import: venv messages
 	DATABASE_URL=$(BENCH_DB) $(PY) bench/import_bench.py $(BENCH_ARGS)

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from dealercare.core.models import Dealer
-from dealercare.parts.models import Part, Supplier
+from dealercare.parts.models import Part, StockMovement, Supplier
 from dealercare.service.models import ServiceOperation
 
 LABOUR_RATE = Decimal("300.00")  # yuan per standard hour, a first-tier city's 4S shop
@@ -411,9 +411,12 @@ EXTRAS = [
 ]
 
 
-def service_catalogue_load(dealer: Dealer) -> tuple[dict[str, ServiceOperation], dict[str, Part]]:
+def service_catalogue_load(
+    dealer: Dealer, *, stock: bool = True
+) -> tuple[dict[str, ServiceOperation], dict[str, Part]]:
     """The dealer's operations, suppliers and parts (created once, in one transaction).
-    New parts start with two reorder quantities on the shelf."""
+    With ``stock``, new parts start with two reorder quantities on the shelf, received by
+    one stock movement each (bulk: the benchmark's dealers); without, they start empty."""
     with transaction.atomic():
         have_ops = {o.code: o for o in ServiceOperation.objects.filter(dealer=dealer)}
         ServiceOperation.objects.bulk_create(
@@ -437,7 +440,7 @@ def service_catalogue_load(dealer: Dealer) -> tuple[dict[str, ServiceOperation],
         )
         suppliers = {s.name: s for s in Supplier.objects.filter(dealer=dealer)}
         have_parts = set(Part.objects.filter(dealer=dealer).values_list("part_number", flat=True))
-        Part.objects.bulk_create(
+        new_parts = Part.objects.bulk_create(
             Part(
                 dealer=dealer,
                 part_number=number,
@@ -448,7 +451,7 @@ def service_catalogue_load(dealer: Dealer) -> tuple[dict[str, ServiceOperation],
                 unit_price=Decimal(price),
                 warranty_months=months,
                 warranty_km=km,
-                on_hand=2 * reorder_qty,
+                on_hand=2 * reorder_qty if stock else 0,
                 reorder_point=reorder_point,
                 reorder_quantity=reorder_qty,
                 location=f"{'ABCD'[index % 4]}-{index // 4 + 1:02d}",
@@ -466,6 +469,21 @@ def service_catalogue_load(dealer: Dealer) -> tuple[dict[str, ServiceOperation],
                 reorder_qty,
             ) in enumerate(PARTS)
             if number not in have_parts
+        )
+        StockMovement.objects.bulk_create(
+            StockMovement(
+                dealer=dealer,
+                part=part,
+                kind=StockMovement.Kind.RECEIPT,
+                quantity=part.on_hand,
+                delivered_quantity=part.on_hand,
+                on_hand_after=part.on_hand,
+                unit_cost=(part.unit_price * Decimal("0.7")).quantize(Decimal("0.01")),
+                supplier=part.supplier,
+                reference="期初库存",
+            )
+            for part in new_parts
+            if part.on_hand
         )
     operations = {o.code: o for o in ServiceOperation.objects.filter(dealer=dealer)}
     parts = {p.part_number: p for p in Part.objects.filter(dealer=dealer)}
