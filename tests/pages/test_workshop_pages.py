@@ -202,6 +202,8 @@ def test_inspection_and_delivery_pages(cast, as_role):
         "amount_paid": "299.00",
         "invoice_number": "FP-9",
     }
+    notified = advisor.get(url).content.decode()
+    assert "已通知客户" in notified and "短信" in notified
     wrong = advisor.post(url, form)
     assert wrong.status_code == 200 and "收款金额必须等于应付金额" in wrong.content.decode()
     assert advisor.post(url, form | {"amount_paid": "300.00"}).status_code == 302

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from dealercare.core.access import get_for, scope_to_dealer
 from dealercare.core.errors import NotFound
+from dealercare.core.messaging.models import OutboxMessage
 from dealercare.core.models import User
 from dealercare.core.roles import Action, Role, allows, require
 from dealercare.service.models import (
@@ -126,6 +127,13 @@ def delivery_get(*, actor, order: RepairOrder) -> Delivery:
     return delivery
 
 
+def ready_notice(*, order: RepairOrder):
+    """The "your car is ready" message of the order's last pass, if any (its status tells
+    whether the customer was notified)."""
+    key = f"repair_order:ready:{order.pk}:{order.rework_count}"
+    return OutboxMessage.objects.filter(dealer_id=order.dealer_id, idempotency_key=key).first()
+
+
 def latest_inspection(*, order: RepairOrder) -> QualityInspection | None:
     return inspections(order=order).first()
 
@@ -140,12 +148,18 @@ def open_complaints_for(*, vehicle: Vehicle) -> list:
 
 
 def open_appointments_for(*, actor, vehicle: Vehicle) -> list:
-    """The vehicle's appointments still to come, from the booking desk's selector."""
+    """The vehicle's appointments from today on, still booked or arrived (the booking
+    desk's selector)."""
     try:
-        from dealercare.service.selectors.appointments import appointments_open_for_vehicle
+        from dealercare.service.selectors.appointments import appointments_for_vehicle
     except ImportError:
         return []
-    return list(appointments_open_for_vehicle(actor=actor, vehicle=vehicle))
+    if not allows(actor, Action.APPOINTMENT_VIEW):
+        return []
+    appointments = appointments_for_vehicle(actor=actor, vehicle=vehicle)
+    return list(
+        appointments.filter(status__in=("booked", "arrived"), day__gte=timezone.localdate())[:5]
+    )
 
 
 def last_visit(*, vehicle: Vehicle) -> RepairOrder | None:

@@ -228,7 +228,12 @@ def delivery(request, order_id):
         if outcome.done:
             messages.success(request, _("Car handed over; follow-up visit planned."))
             return redirect("service:workshop_delivery", order_id=order.pk)
-    context = {"order": order, "form": form, "delivery": getattr(order, "delivery", None)}
+    context = {
+        "order": order,
+        "form": form,
+        "delivery": getattr(order, "delivery", None),
+        "notice": selectors.ready_notice(order=order),
+    }
     return render(request, "service/workshop/delivery.html", context)
 
 
