@@ -441,7 +441,22 @@ def verdict(bench: Bench, api: dict) -> str:
     return "ok" if api["p95_ms"] <= limit else f"MISS p95>{limit:g}ms"
 
 
+NO_API = {"p50_ms": None, "p95_ms": None, "p99_ms": None, "rps": None, "foreign_cpu_pct": 0}
+
+
+def api_exists(base: str, token: str, bench: Bench) -> bool:
+    """Every case answers (a 404 for the first: the endpoint is not there yet)."""
+    calls, _sql = bench.cases[0]
+    path = calls[0] if isinstance(calls[0], str) else calls[0][0]
+    if run.Http(base, token).request("GET", path)[0] == 404:
+        return False
+    run.check_cases(base, token, bench)
+    return True
+
+
 def measure(bench: Bench, args, base: str, token: str, dsn: str) -> dict:
+    if not api_exists(base, token, bench):
+        return measure_sql_only(bench, args, dsn)
     for _attempt in range(1 + args.retries):
         api = run.run_load(
             (run._api_client, base, token, bench.cases, args.warmup, args.duration),
@@ -481,6 +496,39 @@ def measure(bench: Bench, args, base: str, token: str, dsn: str) -> dict:
         f"{unprepared['p95_ms']:7.2f} | {row['verdict']}  [other CPU "
         f"{api['foreign_cpu_pct']:.0f}%, load {row['load_average']:.1f}]"
         + (f"  ({api['failures']} failed)" if api["failures"] else ""),
+        flush=True,
+    )
+    return row
+
+
+def measure_sql_only(bench: Bench, args, dsn: str) -> dict:
+    sql = run.run_load(
+        (run._sql_client, dsn, bench.cases, args.warmup, args.duration, None),
+        args,
+        args.clients,
+        args.seed,
+    )
+    unprepared = run.run_load(
+        (run._sql_client, dsn, bench.cases, args.warmup / 2, args.duration / 2, False),
+        args,
+        args.clients,
+        args.seed,
+    )
+    row = {
+        "name": bench.name,
+        "title": bench.title,
+        "kind": bench.kind,
+        "api": NO_API,
+        "sql": sql,
+        "sql_unprepared": unprepared,
+        "ratio_p95": None,
+        "load_average": os.getloadavg()[0],
+        "verdict": "no API endpoint yet",
+    }
+    print(
+        f"{bench.title:36} {'—':>7} {'—':>7} {'—':>7} {'—':>7} | {sql['p50_ms']:7.2f} "
+        f"{sql['p95_ms']:7.2f} {unprepared['p95_ms']:7.2f} | {row['verdict']}  "
+        f"[load {row['load_average']:.1f}]",
         flush=True,
     )
     return row
@@ -568,6 +616,13 @@ def markdown(report: dict) -> str:
                 f"{row['load_average']:.1f} |"
             )
             continue
+        if api["p95_ms"] is None:
+            lines.append(
+                f"| {row['title']} | — | — | — | — | {sql['p50_ms']:.2f} | "
+                f"{sql['p95_ms']:.2f} | {row['sql_unprepared']['p95_ms']:.2f} | "
+                f"{row['verdict']} | {row['load_average']:.1f} |"
+            )
+            continue
         lines.append(
             f"| {row['title']} | {api['p50_ms']:.2f} | {api['p95_ms']:.2f} | "
             f"{api['p99_ms']:.2f} | {api['rps']:.0f} | {sql['p50_ms']:.2f} | "
@@ -636,7 +691,6 @@ def main(argv=None) -> None:
             f"{'SQL p50':>7} {'p95':>7} {'unprep':>7} | target"
         )
         for bench in benches:
-            run.check_cases(base, token, bench)
             report["results"].append(measure(bench, args, base, token, dsn))
         if not wanted or "booking" in wanted:
             report["results"].append(measure_booking(args, dealer.pk, base, token, dsn))
