@@ -488,3 +488,430 @@ def service_catalogue_load(
     operations = {o.code: o for o in ServiceOperation.objects.filter(dealer=dealer)}
     parts = {p.part_number: p for p in Part.objects.filter(dealer=dealer)}
     return operations, parts
+
+
+# --- The demo dealers' workshop (load_demo) ------------------------------------------------
+
+TODAY_STEPS = {
+    # state today: the moves that bring an order there after reception
+    "open": [],
+    "approved": ["approve"],
+    "in_progress": ["approve", "start"],
+    "quality_check": ["approve", "start", "finish"],
+    "ready": ["approve", "start", "finish", "pass"],
+    "delivered": ["approve", "start", "finish", "pass", "deliver"],
+    "closed": ["approve", "start", "finish", "pass", "deliver", "close"],
+    "cancelled": ["cancel"],
+}
+WALK_AROUND = {
+    "exterior": {"ok": False, "findings": "右后门有轻微划痕，客户知悉"},
+    "interior": {"ok": True, "findings": ""},
+    "functions": {"ok": True, "findings": ""},
+    "belongings": {"ok": False, "findings": "行车记录仪一台、雨伞一把"},
+}
+PAYMENTS = ["wechat_pay", "alipay", "unionpay"]
+FOLLOW_UP_RESULTS = ["客户满意，无其他问题", "客户表示保养后车况良好", "客户建议缩短等待时间"]
+
+
+@dataclass
+class DemoStaff:
+    advisor: object
+    technician: object
+    inspector: object
+
+
+def _demo_staff(dealer: Dealer) -> DemoStaff:
+    from dealercare.core.models import User
+
+    users = {u.role: u for u in User.objects.filter(dealer=dealer).order_by("pk")}
+    return DemoStaff(users["advisor"], users["technician"], users["inspector"])
+
+
+def service_demo_fill(dealer: Dealer, *, seed: int, days: int = 365) -> dict[str, int]:
+    """A demo dealer's year in the workshop: its service catalogue and the parts its jobs
+    fit (with their opening stock), a year of closed repair orders with lines, approvals,
+    the bookings that brought them and the follow-up visits (in bulk), today's orders in
+    every state and the next two weeks' bookings (through the services, as the staff would
+    make them). The parts store's own demo stock and the testers come from ``demo_parts``."""
+    import random
+
+    rng = random.Random(seed)
+    staff = _demo_staff(dealer)
+    operations, parts = service_catalogue_load(dealer)
+    history = _demo_history(dealer, staff, operations, parts, rng, days)
+    today = _demo_today(dealer, staff, operations, parts, rng)
+    booked = _demo_bookings(dealer, staff, operations, rng)
+    return {"history": history, "today": today, "booked": booked}
+
+
+def _demo_history(dealer, staff, operations, parts, rng, days: int) -> int:
+    """A year of closed (a few cancelled) orders in bulk, numbered as the sequence says,
+    each with its lines, approval, booking (for about half) and follow-up visit."""
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    from dealercare.service.models import (
+        Appointment,
+        RepairOrder,
+        RepairOrderApproval,
+        RepairOrderLine,
+        RepairOrderSequence,
+    )
+    from dealercare.service.models.workshop import FollowUpTask
+    from dealercare.vehicles.models import Vehicle
+
+    today = timezone.localdate()
+    cars = list(
+        Vehicle.objects.filter(dealer=dealer)
+        .select_related("owner")
+        .only("pk", "owner__name", "owner__preferred_channel", "model_name", "current_km",
+              "purchase_date", "warranty_end")
+    )  # fmt: skip
+    visits = []
+    for car in cars:
+        for _ in range(rng.choice([0, 1, 1, 1, 2, 2, 3])):
+            day = today - timedelta(days=rng.randint(1, days))
+            if day > car.purchase_date:
+                visits.append((day, rng.uniform(8.5, 16.5), car))
+    visits.sort(key=lambda v: (v[0], v[1]))
+    tz = timezone.get_current_timezone()
+    numbers: dict[int, int] = {}
+    orders, plans, lines = [], [], []
+    for day, hour, car in visits:
+        numbers[day.year] = numbers.get(day.year, 0) + 1
+        received = datetime(day.year, day.month, day.day, tzinfo=tz) + timedelta(hours=hour)
+        job = _demo_job(rng, car.model_name)
+        cancelled = rng.random() < 0.03
+        km = int(
+            car.current_km
+            * (day - car.purchase_date).days
+            / max(1, (today - car.purchase_date).days)
+        )
+        delivered = received + timedelta(hours=job.hours_on_site + rng.uniform(0, 2))
+        orders.append(
+            RepairOrder(
+                dealer=dealer,
+                number=f"{dealer.code.upper()}-{day.year}-{numbers[day.year]:06d}",
+                status="cancelled" if cancelled else "closed",
+                customer_id=car.owner_id,
+                vehicle=car,
+                advisor=staff.advisor,
+                technician=None if cancelled else staff.technician,
+                km_in=km,
+                fault_description=rng.choice(job.says),
+                promised_at=received + timedelta(hours=job.hours_on_site),
+                delivered_at=None if cancelled else delivered,
+                closed_at=None if cancelled else delivered + timedelta(days=rng.randint(1, 3)),
+                invoice_number="" if cancelled else f"{day:%y%m%d}{len(orders):06d}",
+            )
+        )
+        plans.append((received, job, car, cancelled))
+        order_lines = _demo_lines(
+            orders[-1], job, operations, parts, day <= car.warranty_end, staff, cancelled
+        )
+        _demo_totals(orders[-1], order_lines)
+        lines.append(order_lines)
+    RepairOrder.objects.bulk_create(orders, batch_size=500)
+    approvals, bookings, tasks = [], [], []
+    for order, (received, _job, car, cancelled) in zip(orders, plans, strict=True):
+        if not cancelled:
+            approvals.append(
+                RepairOrderApproval(
+                    dealer=dealer,
+                    order=order,
+                    method=rng.choice(["in_person", "phone", "signature"]),
+                    approved_by=car.owner.name,
+                    approved_at=received + timedelta(minutes=rng.randint(10, 40)),
+                    amount=order.customer_total,
+                    signature="",
+                    recorded_by=staff.advisor,
+                )
+            )
+            tasks.append(
+                FollowUpTask(
+                    dealer=dealer,
+                    order=order,
+                    customer_id=order.customer_id,
+                    due_on=order.delivered_at.date() + timedelta(days=3),
+                    channel=car.owner.preferred_channel or "phone",
+                    status="done",
+                    result=rng.choice(FOLLOW_UP_RESULTS),
+                    done_at=order.delivered_at + timedelta(days=rng.randint(1, 3)),
+                )
+            )  # fmt: skip
+        if rng.random() < 0.5:
+            bookings.append(
+                Appointment(
+                    dealer=dealer,
+                    status="cancelled" if cancelled else "completed",
+                    customer_id=order.customer_id,
+                    vehicle=car,
+                    channel=rng.choice(["phone", "web", "portal"]),
+                    day=received.date(),
+                    starts_at=_clock(f"{received.hour:02d}:{received.minute // 30 * 30:02d}"),
+                    advisor=staff.advisor,
+                    mode=rng.choice(["waiting", "drop_off"]),
+                    repair_order=order,
+                    arrived_at=None if cancelled else received,
+                    created_by=staff.advisor,
+                )
+            )
+    RepairOrderApproval.objects.bulk_create(approvals, batch_size=500)
+    by_order = {a.order_id: a.pk for a in approvals}
+    lines = [line for order_lines in lines for line in order_lines]
+    for line in lines:
+        line.order_id = line.order.pk
+        line.approval_id = by_order.get(line.order_id)
+    RepairOrderLine.objects.bulk_create(lines, batch_size=500)
+    Appointment.objects.bulk_create(bookings, batch_size=500)
+    FollowUpTask.objects.bulk_create(tasks, batch_size=500)
+    RepairOrderSequence.objects.bulk_create(
+        RepairOrderSequence(dealer=dealer, year=year, last=last) for year, last in numbers.items()
+    )
+    _demo_back_date(orders, plans, bookings, tasks)
+    return len(orders)
+
+
+def _demo_back_date(orders, plans, bookings, tasks) -> None:
+    """Bulk inserts stamp every row with now: give the year's rows their own days."""
+    from datetime import timedelta
+
+    from django.db.models import F, OuterRef, Subquery
+
+    from dealercare.service.models import (
+        Appointment,
+        RepairOrder,
+        RepairOrderApproval,
+        RepairOrderLine,
+    )
+    from dealercare.service.models.workshop import FollowUpTask
+
+    for order, (received, *_rest) in zip(orders, plans, strict=True):
+        order.created_at = received
+        order.updated_at = order.closed_at or order.promised_at
+    RepairOrder.objects.bulk_update(orders, ["created_at", "updated_at"], batch_size=500)
+    ids = [order.pk for order in orders]
+    opened = RepairOrder.objects.filter(pk=OuterRef("order_id")).values("created_at")[:1]
+    for chunk in range(0, len(ids), 500):
+        some = ids[chunk : chunk + 500]
+        RepairOrderLine.objects.filter(order_id__in=some).update(
+            created_at=Subquery(opened), updated_at=Subquery(opened)
+        )
+        RepairOrderApproval.objects.filter(order_id__in=some).update(
+            created_at=F("approved_at"), updated_at=F("approved_at")
+        )
+    for booking in bookings:
+        booking.created_at = booking.repair_order.created_at - timedelta(days=2)
+        booking.updated_at = booking.repair_order.created_at
+    Appointment.objects.bulk_update(bookings, ["created_at", "updated_at"], batch_size=500)
+    for task in tasks:
+        task.created_at = task.order.delivered_at
+        task.updated_at = task.done_at
+    FollowUpTask.objects.bulk_update(tasks, ["created_at", "updated_at"], batch_size=500)
+
+
+def _demo_job(rng, model_name: str) -> Job:
+    from dealercare.demo_data import NEW_ENERGY_MODELS
+
+    kind = "ev" if model_name in NEW_ENERGY_MODELS else "ice"
+    while True:
+        job = rng.choices(JOBS, weights=[j.weight for j in JOBS])[0]
+        if job.cars in ("", kind):
+            return job
+
+
+def _demo_lines(order, job, operations, parts, warranty, staff, cancelled) -> list:
+    from dealercare.service.models import RepairOrderLine
+
+    pay = job.pay if (job.pay != "warranty" or warranty) else "customer"
+    lines = []
+    for code in job.operations:
+        op = operations[code]
+        lines.append(
+            RepairOrderLine(
+                dealer_id=order.dealer_id,
+                order=order,
+                kind="labour",
+                operation=op,
+                description=op.name,
+                quantity=op.standard_hours,
+                unit_price=op.labour_rate,
+                amount=op.price,
+                pay_type=pay,
+                technician=None if cancelled else staff.technician,
+                done=not cancelled,
+            )
+        )
+    for number, quantity in job.parts:
+        part = parts[number]
+        lines.append(
+            RepairOrderLine(
+                dealer_id=order.dealer_id,
+                order=order,
+                kind="part",
+                part=part,
+                description=part.name,
+                quantity=Decimal(quantity),
+                unit_price=part.unit_price,
+                amount=part.unit_price * quantity,
+                pay_type=pay,
+                done=not cancelled,
+                issued_quantity=0 if cancelled else quantity,
+            )
+        )
+    return lines
+
+
+def _demo_totals(order, lines) -> None:
+    from dealercare.service.services.orders import totals_for
+
+    labour = sum((line.amount for line in lines if line.kind == "labour"), Decimal("0"))
+    parts = sum((line.amount for line in lines if line.kind == "part"), Decimal("0"))
+    customer = sum((line.amount for line in lines if line.pay_type == "customer"), Decimal("0"))
+    totals = totals_for(labour=labour, parts=parts, customer=customer, tax_rate=Decimal("0.13"))
+    for name, value in totals.__dict__.items():
+        setattr(order, name, value)
+
+
+def _demo_today(dealer, staff, operations, parts, rng) -> int:
+    """Two orders in each state today, taken there through the services by the advisor,
+    the technician and the inspector; one of today's bookings arrives with each."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from dealercare.service.services.orders import (
+        LineInput,
+        repair_order_approve,
+        repair_order_line_add,
+        repair_order_transition,
+    )
+    from dealercare.service.services.workshop import (
+        DeliveryInput,
+        InspectionInput,
+        ReceptionInput,
+        delivery_record,
+        inspection_record,
+        job_move,
+        reception_record,
+        repair_order_close,
+    )
+    from dealercare.vehicles.models import Vehicle
+
+    cars = list(Vehicle.objects.filter(dealer=dealer).select_related("owner").order_by("?")[:16])
+    now = timezone.now()
+    count = 0
+    for index, moves in enumerate(m for m in TODAY_STEPS.values() for _twice in (1, 2)):
+        car = cars[index]
+        job = _demo_job(rng, car.model_name)
+        reception = reception_record(
+            actor=staff.advisor,
+            vehicle=car,
+            data=ReceptionInput(
+                km=car.current_km + rng.randint(50, 900),
+                fault_description=rng.choice(job.says),
+                checklist=WALK_AROUND,
+                fuel_level=rng.randint(20, 90),
+                confirmation="in_person",
+                confirmed_by=car.owner.name,
+                promised_at=now + timedelta(hours=job.hours_on_site + 1),
+                technician_id=staff.technician.pk,
+            ),
+        )
+        order = reception.order
+        code = job.operations[0]
+        repair_order_line_add(
+            actor=staff.advisor,
+            order=order,
+            data=LineInput(kind="labour", operation_id=operations[code].pk),
+        )
+        for number, quantity in job.parts[:1]:
+            repair_order_line_add(
+                actor=staff.advisor,
+                order=order,
+                data=LineInput(kind="part", part_id=parts[number].pk, quantity=Decimal(quantity)),
+            )
+        for move in moves:
+            order.refresh_from_db()
+            if move == "approve":
+                repair_order_approve(
+                    actor=staff.advisor,
+                    order=order,
+                    method=rng.choice(["in_person", "phone"]),
+                    approved_by=car.owner.name,
+                )
+            elif move in ("start", "finish"):
+                job_move(actor=staff.technician, order=order, move=move)
+            elif move == "pass":
+                inspection_record(
+                    actor=staff.inspector,
+                    order=order,
+                    data=InspectionInput(
+                        result="pass",
+                        checklist={"工单项目完成": True, "车辆清洁": True, "无遗留工具": True},
+                        road_test_done=True,
+                        road_test_notes="路试5公里，制动、转向正常",
+                    ),
+                )
+            elif move == "deliver":
+                delivery_record(
+                    actor=staff.advisor,
+                    order=order,
+                    data=DeliveryInput(
+                        handed_over_to=car.owner.name,
+                        payment_method=rng.choice(PAYMENTS) if order.customer_total else "none",
+                        amount_paid=order.customer_total,
+                        invoice_number=f"{now:%y%m%d}9{index:05d}" if order.customer_total else "",
+                        cleaning_done=True,
+                    ),
+                )
+            elif move == "close":
+                repair_order_close(actor=staff.advisor, order=order)
+            else:
+                repair_order_transition(
+                    actor=staff.advisor, order=order, move="cancel", reason="客户临时有事，改天再来"
+                )
+        count += 1
+    return count
+
+
+def _demo_bookings(dealer, staff, operations, rng) -> int:
+    """The next two weeks' bookings, made through the booking service."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from dealercare.core.errors import DomainError
+    from dealercare.service.services.appointments import AppointmentInput, appointment_book
+    from dealercare.vehicles.models import Vehicle
+
+    cars = list(Vehicle.objects.filter(dealer=dealer).order_by("?")[:40])
+    today = timezone.localdate()
+    slots = ["09:00", "09:30", "10:00", "10:30", "11:00", "13:30", "14:00", "15:00"]
+    booked = 0
+    for car in cars:
+        try:
+            appointment_book(
+                actor=staff.advisor,
+                data=AppointmentInput(
+                    vehicle_id=car.pk,
+                    day=today + timedelta(days=rng.randint(1, 14)),
+                    starts_at=_clock(rng.choice(slots)),
+                    channel=rng.choice(["phone", "web", "walk_in"]),
+                    mode=rng.choice(["waiting", "drop_off"]),
+                    service_ids=[operations[rng.choice(["BY02", "BY03", "WX01", "WX04"])].pk],
+                    note=rng.choice(["", "希望上午取车", "顺便洗车"]),
+                ),
+            )
+            booked += 1
+        except DomainError:
+            continue  # that slot was full: a customer would take another one
+    return booked
+
+
+def _clock(value: str):
+    from datetime import time
+
+    hours, minutes = value.split(":")
+    return time(int(hours), int(minutes))

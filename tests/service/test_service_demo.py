@@ -34,3 +34,40 @@ def test_without_stock_the_shelves_are_empty(cast):
 
     assert {p.on_hand for p in parts.values()} == {0}
     assert not StockMovement.objects.exists()
+
+
+def test_a_demo_dealers_year_in_the_workshop(cast):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from dealercare.demo_data import dealer_fill
+    from dealercare.service.models import (
+        Appointment,
+        FollowUpTask,
+        RepairOrder,
+        RepairOrderLine,
+        RepairOrderSequence,
+    )
+    from dealercare.service_demo import TODAY_STEPS, service_demo_fill
+
+    dealer_fill(cast.dealer_a, customers=60, vehicles=75, seed=3)
+    made = service_demo_fill(cast.dealer_a, seed=3)
+
+    orders = RepairOrder.objects.filter(dealer=cast.dealer_a)
+    today = timezone.localdate()
+    opened_today = orders.filter(created_at__date=today)
+    assert made["history"] > 60 and made["today"] == 16 and made["booked"] > 0
+    assert set(opened_today.values_list("status", flat=True)) == set(TODAY_STEPS)
+    assert orders.filter(created_at__date__lt=today - timedelta(days=180)).exists()
+    for sequence in RepairOrderSequence.objects.filter(dealer=cast.dealer_a):
+        numbers = orders.filter(number__contains=f"-{sequence.year}-")
+        assert max(numbers.values_list("number", flat=True)).endswith(f"{sequence.last:06d}")
+        assert numbers.count() == sequence.last
+    for order in orders.exclude(status__in=["open", "cancelled"])[:50]:
+        lines = RepairOrderLine.objects.filter(order=order)
+        labour = sum(line.amount for line in lines if line.kind == "labour")
+        assert order.labour_total == labour and order.approvals.exists()
+        assert order.grand_total == order.labour_total + order.parts_total + order.tax_total
+    assert FollowUpTask.objects.filter(dealer=cast.dealer_a, status="open").count() == 4
+    assert Appointment.objects.filter(dealer=cast.dealer_a, day__gt=today).exists()

@@ -5,6 +5,7 @@ from dealercare.core.demo_accounts import DEMO_DEALERS, STAFF_NAMES, demo_accoun
 from dealercare.core.models import Brand, Dealer
 from dealercare.core.roles import Role
 from dealercare.demo_data import dealer_fill
+from dealercare.service_demo import service_demo_fill
 
 
 class Command(BaseCommand):
@@ -26,6 +27,11 @@ class Command(BaseCommand):
                 demo_account(f"{role}@{code}", role, f"{display}（{code}）", dealer=dealer)
             if created:
                 dealer_fill(dealer, customers=customers, vehicles=vehicles, seed=seed)
-                self.stdout.write(f"{name}: {customers} customers, ~{vehicles} vehicles loaded")
+                workshop = service_demo_fill(dealer, seed=seed)
+                self.stdout.write(
+                    f"{name}: {customers} customers, ~{vehicles} vehicles, "
+                    f"{workshop['history']} repair orders in the last year, "
+                    f"{workshop['today']} today, {workshop['booked']} bookings ahead loaded"
+                )
             else:
                 self.stdout.write(f"{name}: already loaded")
