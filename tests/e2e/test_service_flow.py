@@ -70,9 +70,7 @@ def test_a_visit_from_booking_to_follow_up(
     page.locator("[name=fault_description]").fill("保养到期，刹车有异响")
     page.locator("[name=confirmed_by]").fill("李娜")
     page.locator("[name=confirmation]").select_option("in_person")
-    page.locator("select[name=technician_id]").select_option(
-        str(cast.staff_a[Role.TECHNICIAN].pk)
-    )
+    page.locator("select[name=technician_id]").select_option(str(cast.staff_a[Role.TECHNICIAN].pk))
     page.screenshot(path=artifacts / "service-3-reception.png", full_page=True)
     page.locator("form.form button.primary[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/service/orders/\d+/reception/$"))
@@ -133,13 +131,14 @@ def test_a_visit_from_booking_to_follow_up(
 def order_lines_and_approval(cast, order) -> None:
     """No page adds lines or records the approval yet: the services do it, as the
     order page will."""
-    from dealercare.service.models import ServiceOperation
-    from dealercare.parts.models import Part
     from dealercare.service.services.orders import (
         LineInput,
         repair_order_approve,
         repair_order_line_add,
     )
+
+    from dealercare.parts.models import Part
+    from dealercare.service.models import ServiceOperation
 
     advisor = cast.staff_a[Role.ADVISOR]
     operation = ServiceOperation.objects.get(dealer=cast.dealer_a, code="WX01")
