@@ -65,6 +65,16 @@ bench-data: venv messages
 bench: venv messages
 	DATABASE_URL=$(BENCH_DB) $(PY) bench/run.py $(BENCH_ARGS)
 
+# Only the service history (repair orders, lines, approvals) on the customers already there.
+.PHONY: bench-service-data
+bench-service-data: venv messages
+	DATABASE_URL=$(BENCH_DB) $(PY) bench/generate.py --service $(BENCH_ARGS)
+
+# Order search, workshop board, service history and booking (after bench-data).
+.PHONY: bench-service
+bench-service: venv messages
+	DATABASE_URL=$(BENCH_DB) $(PY) bench/service_bench.py $(BENCH_ARGS)
+
 .PHONY: bench-import
 bench-import: venv messages
 	DATABASE_URL=$(BENCH_DB) $(PY) bench/import_bench.py $(BENCH_ARGS)

@@ -3,11 +3,14 @@
 
     make bench-data                                   # 50 dealers, 1 M customers, 1.2 M cars
     make bench-data BENCH_ARGS="--customers 20000 --vehicles 24000 --dealers 5 --reset"
+    make bench-data BENCH_ARGS=--service             # only the service history, on the data there
 
 The rows are made by the product's own code (``dealercare.demo_data``): personal data is
 encrypted by ``EncryptedTextField`` and blind-indexed by ``phone_index``. Dealers are
 filled by ``--workers`` processes (one per core by default), each dealer in batches of
-``--batch`` customers, one transaction per batch, so memory stays flat.
+``--batch`` customers, one transaction per batch, so memory stays flat. Then the service
+history grows on them (``service_generate.py``: ~25/6 repair orders a car over three
+years; ``--orders`` sets the total, 0 skips it, ``--service`` does only this step).
 
 Restart-safe: without ``--reset`` a rerun keeps the dealers that are complete, wipes and
 refills a dealer left half-done, and fills the missing ones. ``--reset`` drops and
@@ -24,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common
+import service_generate
 
 ROLES = ["admin", "manager", "sales", "advisor", "technician", "csr"]
 
@@ -38,6 +42,12 @@ def parse_args(argv=None):
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--reset", action="store_true", help="drop and recreate the database")
     parser.add_argument("--no-vacuum", action="store_true", help="skip VACUUM ANALYZE")
+    parser.add_argument(
+        "--service",
+        action="store_true",
+        help="only grow the service history on the customers and cars already there",
+    )
+    service_generate.add_arguments(parser)
     return parser.parse_args(argv)
 
 
@@ -207,6 +217,11 @@ def main(argv=None) -> None:
     from django.db import connections
 
     call_command("migrate", verbosity=0, interactive=False)
+    if args.service:
+        result = service_generate.grow(args, start)
+        print(f"done in {time.perf_counter() - start:.0f}s", flush=True)
+        common.write_result("service-generate", {"args": vars(args), **result})
+        return
     plan = dealer_plan(args)
     todo = prepare(plan)
     todo.sort(key=lambda item: -item["customers"])  # biggest first: the workers end together
@@ -235,6 +250,9 @@ def main(argv=None) -> None:
                 flush=True,
             )
     fill_seconds = time.perf_counter() - fill_started
+    service = {}
+    if args.orders != 0:
+        service = service_generate.grow(argparse.Namespace(**{**vars(args), "no_vacuum": True}))
     vacuum_seconds = 0.0
     if not args.no_vacuum:
         from django.db import connection
@@ -263,6 +281,7 @@ def main(argv=None) -> None:
             "vacuum_seconds": round(vacuum_seconds, 1),
             "rows": counts,
             "database_size": size,
+            **service,
         },
     )
 

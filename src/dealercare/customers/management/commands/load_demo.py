@@ -6,6 +6,7 @@ from dealercare.core.models import Brand, Dealer
 from dealercare.core.roles import Role
 from dealercare.demo_data import dealer_fill
 from dealercare.demo_parts import parts_demo_fill
+from dealercare.service_demo import service_demo_fill
 
 
 class Command(BaseCommand):
@@ -28,6 +29,11 @@ class Command(BaseCommand):
             if created:
                 dealer_fill(dealer, customers=customers, vehicles=vehicles, seed=seed)
                 parts_demo_fill(dealer)
-                self.stdout.write(f"{name}: {customers} customers, ~{vehicles} vehicles loaded")
+                workshop = service_demo_fill(dealer, seed=seed)
+                self.stdout.write(
+                    f"{name}: {customers} customers, ~{vehicles} vehicles, "
+                    f"{workshop['history']} repair orders in the last year, "
+                    f"{workshop['today']} today, {workshop['booked']} bookings ahead loaded"
+                )
             else:
                 self.stdout.write(f"{name}: already loaded")
