@@ -8,25 +8,11 @@ from django.utils import timezone
 
 from dealercare.core.roles import Role
 from dealercare.service.models import FollowUpTask, RepairOrder
-from tests.factories import new_customer, new_repair_order, new_vehicle
+from tests.factories import new_customer, new_vehicle
 
 from .workshop_factories import ALL_FINE, order_in
 
 S = RepairOrder.Status
-
-
-@pytest.fixture(autouse=True)
-def _orders_opened_directly(monkeypatch):
-    from dealercare.service.services import workshop
-
-    try:
-        from dealercare.service.services.orders import repair_order_open  # noqa: F401
-    except ImportError:
-
-        def open_with_factory(*, actor, vehicle, technician=None, **fields):
-            return new_repair_order(actor, vehicle=vehicle, technician=technician, **fields)
-
-        monkeypatch.setattr(workshop, "_repair_order_open", open_with_factory)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from dealercare.core.errors import (
+    BusinessRuleViolation,
     InvalidInput,
     InvalidTransition,
     NotFound,
@@ -23,6 +24,7 @@ from dealercare.service.models import (
     ProgressReport,
     Reception,
     RepairOrder,
+    RepairOrderLine,
     ServiceSettings,
 )
 from dealercare.service.selectors.workshop import my_jobs, reception_context
@@ -33,7 +35,7 @@ from dealercare.service.services.workshop import (
     ProgressInput,
 )
 from dealercare.vehicles.models import MileageReading
-from tests.factories import new_customer, new_repair_order, new_vehicle
+from tests.factories import new_customer, new_vehicle
 
 from .workshop_factories import order_in, reception_input
 
@@ -55,20 +57,6 @@ def soon(hours=2):
 
 
 # ------------------------------------------------------------------ reception
-
-
-@pytest.fixture(autouse=True)
-def _orders_opened_directly(monkeypatch):
-    """Until the orders desk's ``repair_order_open`` is on main, reception opens its order
-    with the test factory."""
-    try:
-        from dealercare.service.services.orders import repair_order_open  # noqa: F401
-    except ImportError:
-        monkeypatch.setattr(services, "_repair_order_open", _open_with_factory)
-
-
-def _open_with_factory(*, actor, vehicle, technician=None, **fields):
-    return new_repair_order(actor, vehicle=vehicle, technician=technician, **fields)
 
 
 @pytest.fixture
@@ -155,6 +143,25 @@ def test_technician_sees_and_works_only_their_own_jobs(cast, technician):
         services.job_move(actor=technician, order=theirs, move="start")
     with pytest.raises(PermissionDenied):
         services.progress_report(actor=technician, order=theirs, data=ProgressInput(note="x"))
+
+
+def test_my_jobs_waits_for_the_approval_of_added_work(cast, technician):
+    order = order_in(cast, S.APPROVED, technician=technician)
+    RepairOrderLine.objects.create(
+        dealer=order.dealer,
+        order=order,
+        kind=RepairOrderLine.Kind.LABOUR,
+        description="加做：更换空调滤芯",
+        quantity=Decimal("0.5"),
+        unit_price=Decimal("300.00"),
+        amount=Decimal("150.00"),
+        added_after_approval=True,
+    )
+    with pytest.raises(BusinessRuleViolation) as refused:
+        services.job_move(actor=technician, order=order, move="start")
+    assert refused.value.code == "added_work_unapproved"
+    order.refresh_from_db()
+    assert order.status == S.APPROVED
 
 
 def test_progress_report_and_finish(cast, technician):

@@ -66,6 +66,7 @@ def workshop_board(*, actor) -> list[BoardColumn]:
     orders = orders.only(
         "id",
         "number",
+        "version",
         "status",
         "promised_at",
         "rework_count",

@@ -41,6 +41,7 @@ from dealercare.service.models import (
     ServiceSettings,
     WalkAround,
 )
+from dealercare.service.services.orders import repair_order_open, repair_order_transition
 from dealercare.vehicles.models import MileageReading, Vehicle
 from dealercare.vehicles.services import MAX_ODOMETER_KM, vehicle_record_mileage
 
@@ -204,12 +205,6 @@ def reception_clean(actor, data: ReceptionInput) -> dict:
     return clean
 
 
-def _repair_order_open(**kwargs) -> RepairOrder:
-    from dealercare.service.services.orders import repair_order_open
-
-    return repair_order_open(**kwargs)
-
-
 @transaction.atomic
 def reception_record(*, actor, vehicle: Vehicle, data: ReceptionInput) -> Reception:
     """Receive a car (接车): its odometer through the mileage rule, the walk-around check
@@ -222,7 +217,7 @@ def reception_record(*, actor, vehicle: Vehicle, data: ReceptionInput) -> Recept
         actor=actor, vehicle=vehicle, km=clean["km"], source=MileageReading.Source.RECEPTION
     )
     vehicle.refresh_from_db()
-    order = _repair_order_open(
+    order = repair_order_open(
         actor=actor,
         vehicle=vehicle,
         fault_description=clean["fault_description"],
@@ -387,7 +382,7 @@ def job_move(*, actor, order: RepairOrder, move: str, reason: str | None = None)
         raise InvalidTransition()
     order = _lock(order)
     _require_own_job(actor, order)
-    workflow_move(actor, order, move, reason=reason)
+    order = repair_order_transition(actor=actor, order=order, move=move, reason=reason)
     if move == "start" and order.technician_id is None and actor.role == Role.TECHNICIAN:
         order.technician = actor
         order.save(update_fields=["technician", "updated_at"])
