@@ -1,7 +1,7 @@
 """Input cleaning shared by every service: collect every field's error, then refuse once."""
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 
@@ -24,6 +24,16 @@ class FieldErrors:
             yield
         except ValidationError as exc:
             self.add(name, *exc.messages)
+
+    def check_fields(self, checks: dict[str, Callable], data) -> dict:
+        """Each field's check on its value in ``data`` (a mapping or an input object): the
+        cleaned values of the fields that passed; the others' errors are collected here."""
+        clean = {}
+        for name, check in checks.items():
+            value = data.get(name) if isinstance(data, Mapping) else getattr(data, name)
+            with self.field(name):
+                clean[name] = check(value)
+        return clean
 
     def add(self, name: str, *messages) -> None:
         self.errors.setdefault(name, []).extend(str(m) for m in messages)

@@ -144,9 +144,7 @@ def supplier_clean(data: SupplierInput) -> dict:
         "contact": lambda v: clean_text(v, max_length=100),
         "phone": lambda v: clean_text(v, max_length=20),
     }
-    for name, check in checks.items():
-        with errors.field(name):
-            clean[name] = check(getattr(data, name))
+    clean.update(errors.check_fields(checks, data))
     errors.raise_if_any()
     return clean
 
@@ -253,9 +251,7 @@ def part_clean(data: PartInput) -> dict:
         "location": lambda v: clean_text(v, max_length=20),
         "active": bool,
     }
-    for name, check in checks.items():
-        with errors.field(name):
-            clean[name] = check(getattr(data, name))
+    clean.update(errors.check_fields(checks, data))
     errors.raise_if_any()
     return clean
 

@@ -591,9 +591,7 @@ def capacity_clean(values: dict) -> dict:
         "pickup_offered": bool,
     }
     clean = {}
-    for name, check in checks.items():
-        with errors.field(name):
-            clean[name] = check(values.get(name))
+    clean.update(errors.check_fields(checks, values))
     opens, closes = clean.get("opens_at"), clean.get("closes_at")
     for name, value in (("opens_at", opens), ("closes_at", closes)):
         if not isinstance(value, time):

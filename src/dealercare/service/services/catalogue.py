@@ -75,9 +75,7 @@ def operation_clean(data: OperationInput, *, dealer) -> dict:
         ),
         "active": bool,
     }
-    for name, check in checks.items():
-        with errors.field(name):
-            clean[name] = check(getattr(data, name))
+    clean.update(errors.check_fields(checks, data))
     errors.raise_if_any()
     return clean
 

@@ -77,9 +77,7 @@ def fault_code_clean(actor, data: FaultCodeInput) -> tuple[dict, list[Part]]:
         "remote_answerable": bool,
         "guidance": lambda v: clean_text(v, max_length=2000, multiline=True),
     }
-    for name, check in checks.items():
-        with errors.field(name):
-            clean[name] = check(getattr(data, name))
+    clean.update(errors.check_fields(checks, data))
     if clean.get("remote_answerable") and not clean.get("guidance"):
         errors.add("guidance", _("A fault answered remotely needs the guidance to give."))
     part_ids = set(data.part_ids or [])

@@ -102,9 +102,7 @@ def equipment_clean(data: EquipmentInput) -> dict:
         "calibration_due": _due_date,
         "status": lambda v: clean_choice(v, Equipment.Status.choices, required=True),
     }
-    for name, check in checks.items():
-        with errors.field(name):
-            clean[name] = check(getattr(data, name))
+    clean.update(errors.check_fields(checks, data))
     errors.raise_if_any()
     last, interval = clean["last_calibrated"], clean["calibration_interval_days"]
     if clean["calibration_due"] is None and last and interval:

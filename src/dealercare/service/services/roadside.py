@@ -80,9 +80,7 @@ def roadside_clean(actor, data: RoadsideInput) -> dict:
         "longitude": lambda v: _coordinate(v, 180),
         "received_at": _received_at,
     }
-    for name, check in checks.items():
-        with errors.field(name):
-            clean[name] = check(getattr(data, name))
+    clean.update(errors.check_fields(checks, data))
     clean["vehicle"] = None
     if data.vehicle_id is not None:
         clean["vehicle"] = Vehicle.objects.filter(
