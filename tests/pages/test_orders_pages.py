@@ -116,6 +116,27 @@ def test_an_order_opened_lined_approved_and_moved_on_the_pages(cast, vehicle, cl
     assert technician.post(f"{base}/move/", {"move": "deliver"}).status_code == 403
 
 
+@pytest.mark.parametrize(
+    ("status", "role", "link", "move"),
+    [
+        (S.QUALITY_CHECK, Role.INSPECTOR, "inspection", "pass"),
+        (S.READY, Role.ADVISOR, "delivery", "deliver"),
+    ],
+)
+def test_inspection_and_delivery_go_through_their_forms(
+    cast, order, client_as, status, role, link, move
+):
+    RepairOrder.objects.filter(pk=order.pk).update(status=status)
+    page = client_as(cast.staff_a[role])
+    html = page.get(f"/service/orders/{order.pk}/").content.decode()
+    assert f'href="/service/orders/{order.pk}/{link}/"' in html
+    assert f'value="{move}"' not in html
+    refused = page.post(f"/service/orders/{order.pk}/move/", {"move": move, "reason": "x"})
+    assert refused.status_code == 422 and "后再" in refused.content.decode()
+    order.refresh_from_db()
+    assert order.status == status
+
+
 def test_bad_input_on_the_pages_names_the_field_and_writes_nothing(cast, vehicle, order, client_as):
     advisor = client_as(cast.staff_a[Role.ADVISOR])
     response = advisor.post("/service/orders/new/", {"vehicle": "沪Z00000"})

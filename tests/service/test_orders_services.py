@@ -36,6 +36,12 @@ from dealercare.service.services.orders import (
     repair_order_warranty_claim,
     totals_for,
 )
+from dealercare.service.services.workshop import (
+    DeliveryInput,
+    InspectionInput,
+    delivery_record,
+    inspection_record,
+)
 from dealercare.vehicles.models import Vehicle
 from tests.factories import new_customer, new_vehicle
 
@@ -305,25 +311,52 @@ def test_lines_are_closed_once_the_work_is_finished(cast, advisor):
 # --- Moves ---------------------------------------------------------------------------------
 
 
-def test_a_move_is_on_the_customers_timeline_and_stamps_delivery(cast, advisor):
+def test_a_move_is_on_the_customers_timeline_and_stamps_the_closing(cast, advisor):
     order = new_open_order(advisor)
     add_labour(advisor, order, new_operation(cast))
     approve(advisor, order)
-    for actor, move in [
-        (cast.staff_a[Role.TECHNICIAN], "start"),
-        (cast.staff_a[Role.TECHNICIAN], "finish"),
-        (cast.staff_a[Role.INSPECTOR], "pass"),
-        (advisor, "deliver"),
-    ]:
-        repair_order_transition(actor=actor, order=order, move=move)
+    technician = cast.staff_a[Role.TECHNICIAN]
+    for move in ("start", "finish"):
+        repair_order_transition(actor=technician, order=order, move=move)
+    inspector = cast.staff_a[Role.INSPECTOR]
+    inspection_record(actor=inspector, order=order, data=InspectionInput(result="pass"))
     order.refresh_from_db()
-    assert order.status == S.DELIVERED and order.delivered_at is not None
+    handover = DeliveryInput(
+        handed_over_to="张先生",
+        payment_method="cash",
+        amount_paid=order.customer_total,
+        invoice_number="26120300002",
+    )
+    delivery_record(actor=advisor, order=order, data=handover)
+    repair_order_transition(actor=advisor, order=order, move="close")
+    order.refresh_from_db()
+    assert order.status == S.CLOSED and order.delivered_at and order.closed_at
     moves = AuditEntry.objects.filter(
         customer_id=order.customer_id, action__startswith="repair_order."
     )
     assert {"repair_order.start", "repair_order.pass", "repair_order.deliver"} <= set(
         moves.values_list("action", flat=True)
     )
+
+
+@pytest.mark.parametrize(
+    ("status", "move", "code"),
+    [
+        (S.QUALITY_CHECK, "pass", "inspection_required"),
+        (S.QUALITY_CHECK, "rework", "inspection_required"),
+        (S.READY, "deliver", "delivery_required"),
+    ],
+)
+def test_inspection_and_delivery_are_not_bare_moves(cast, advisor, status, move, code):
+    order = new_open_order(advisor)
+    RepairOrder.objects.filter(pk=order.pk).update(status=status)
+    with pytest.raises(BusinessRuleViolation) as refused:
+        repair_order_transition(
+            actor=cast.staff_a[Role.DEALER_ADMIN], order=order, move=move, reason="异响"
+        )
+    assert refused.value.code == code
+    order.refresh_from_db()
+    assert order.status == status
 
 
 def test_an_approval_through_the_generic_move_is_refused(cast, advisor):

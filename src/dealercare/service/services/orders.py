@@ -86,6 +86,14 @@ class OrderError(models.TextChoices):
         _("The customer has not approved this work yet: no parts for it."),
     )
     ORDER_DONE = "order_done", _("This order is finished and can no longer be changed.")
+    INSPECT_WITH_RECORD = (
+        "inspection_required",
+        _("Record the quality inspection (checks, road test, result) to pass or rework the order."),
+    )
+    DELIVER_WITH_RECORD = (
+        "delivery_required",
+        _("Record the hand-over (who collected the car, payment, invoice) to deliver the order."),
+    )
 
 
 def refuse(error: OrderError, **kwargs) -> BusinessRuleViolation:
@@ -883,6 +891,17 @@ def _approve_needs_a_record(*, actor, order, reason):
     raise refuse(OrderError.APPROVE_WITH_RECORD)
 
 
+@repair_order_move_guard("pass")
+@repair_order_move_guard("rework")
+def _inspection_needs_a_record(*, actor, order, reason):
+    raise refuse(OrderError.INSPECT_WITH_RECORD)
+
+
+@repair_order_move_guard("deliver")
+def _delivery_needs_a_record(*, actor, order, reason):
+    raise refuse(OrderError.DELIVER_WITH_RECORD)
+
+
 @repair_order_move_guard("start")
 @repair_order_move_guard("finish")
 def _added_work_approved_first(*, actor, order, reason):
@@ -897,7 +916,7 @@ def _no_parts_on_a_cancelled_order(*, actor, order, reason):
 
 
 # The time of a move the order keeps in its own columns.
-MOVE_STAMPS = {"deliver": "delivered_at", "close": "closed_at"}
+MOVE_STAMPS = {"close": "closed_at"}
 
 
 @transaction.atomic

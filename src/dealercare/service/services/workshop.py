@@ -585,14 +585,9 @@ def delivery_record(*, actor, order: RepairOrder, data: DeliveryInput) -> Delive
     return delivery
 
 
-@transaction.atomic
 def repair_order_close(*, actor, order: RepairOrder) -> RepairOrder:
-    require(actor, Action.REPAIR_ORDER_DELIVER)
-    order = _lock(order)
-    workflow_move(actor, order, "close")
-    order.closed_at = timezone.now()
-    order.save(update_fields=["closed_at", "updated_at"])
-    return order
+    """Close a delivered order: nothing on it changes any more."""
+    return repair_order_transition(actor=actor, order=order, move="close")
 
 
 # ---------------------------------------------------------------------- follow-up (R-SVC-7)

@@ -86,6 +86,11 @@ def order_create(request):
     return render(request, "service/orders/form.html", {"form": form})
 
 
+# Moves made by recording something (the approval, the inspection, the hand-over) on their
+# own forms, not by a bare button.
+MOVES_WITH_A_RECORD = {"approve", "pass", "rework", "deliver"}
+
+
 def _detail_context(request, order: RepairOrder, **forms) -> dict:
     actor = request.user
     order = selectors.repair_order_detail(actor=actor, order_id=order.pk)
@@ -98,7 +103,11 @@ def _detail_context(request, order: RepairOrder, **forms) -> dict:
     context = {
         "order": order,
         "customer_visible": selectors.customer_visible(actor),
-        "moves": [m for m in available_moves(actor, order) if m.name != "approve"],
+        "moves": [m for m in available_moves(actor, order) if m.name not in MOVES_WITH_A_RECORD],
+        "can_inspect": order.status == RepairOrder.Status.QUALITY_CHECK
+        and allows(actor, Action.REPAIR_ORDER_INSPECT),
+        "can_deliver": order.status == RepairOrder.Status.READY
+        and allows(actor, Action.REPAIR_ORDER_DELIVER),
         "lines_open": lines_open,
         "pending": pending,
         "can_issue": allows(actor, Action.STOCK_MOVE)
