@@ -10,7 +10,7 @@ from dealercare.core.roles import Role
 from dealercare.service.models import RepairOrder, RepairOrderLine, ServiceSettings
 from dealercare.service.services.orders import repair_order_approve
 from tests.factories import new_customer, new_repair_order, new_vehicle
-from tests.service.orders_factories import add_labour, new_operation, new_part
+from tests.service.orders_factories import add_labour, add_part, new_operation, new_part
 
 S = RepairOrder.Status
 
@@ -34,6 +34,7 @@ def pages(order):
             "/service/orders/new/",
             f"{base}/",
             f"{base}/edit/",
+            f"{base}/lines/{line.pk}/",
             "/service/operations/",
             f"/service/operations/{operation}/",
             "/service/operations/new/",
@@ -45,6 +46,8 @@ def pages(order):
             f"{base}/lines/",
             f"{base}/lines/{line.pk}/remove/",
             f"{base}/lines/{line.pk}/issue/",
+            f"{base}/lines/{line.pk}/",
+            f"{base}/lines/{line.pk}/return/",
             f"{base}/approve/",
             f"{base}/warranty/",
             f"{base}/move/",
@@ -135,6 +138,54 @@ def test_inspection_and_delivery_go_through_their_forms(
     assert refused.status_code == 422 and "后再" in refused.content.decode()
     order.refresh_from_db()
     assert order.status == status
+
+
+def test_a_line_changed_on_its_page(cast, order, client_as):
+    advisor = client_as(cast.staff_a[Role.ADVISOR])
+    line = order.lines.get()
+    url = f"/service/orders/{order.pk}/lines/{line.pk}/"
+    assert url in advisor.get(f"/service/orders/{order.pk}/").content.decode()
+    html = advisor.get(url).content.decode()
+    assert "修改项目" in html and 'name="quantity"' in html
+    change = {
+        "quantity": "2.5",
+        "unit_price": "300",
+        "pay_type": "customer",
+        "description": "刹车片",
+    }
+    refused = advisor.post(url, change | {"quantity": "-1", "version": order.version})
+    assert refused.status_code == 422 and 'id="id_quantity"' in refused.content.decode()
+    stale = advisor.post(url, change | {"version": order.version - 1})
+    assert stale.status_code == 422
+    line.refresh_from_db()
+    assert line.quantity != Decimal("2.5")
+    response = advisor.post(url, change | {"version": order.version})
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.labour_total == Decimal("750.00")
+    assert order.lines.get().description == "刹车片"
+
+
+def test_parts_returned_to_stock_on_the_line_page(cast, vehicle, client_as):
+    advisor_user, clerk_user = cast.staff_a[Role.ADVISOR], cast.staff_a[Role.PARTS]
+    part = new_part(cast.dealer_a, on_hand=3)
+    order = new_repair_order(advisor_user, vehicle=vehicle)
+    line = add_part(advisor_user, order, part, quantity=2)
+    repair_order_approve(actor=advisor_user, order=order, method="phone", approved_by="张伟")
+    advisor, clerk = client_as(advisor_user), client_as(clerk_user)
+    html = advisor.get(f"/service/orders/{order.pk}/").content.decode()
+    assert 'id="parts-counter"' in html and "配件柜台" in html
+    issue = clerk.post(f"/service/orders/{order.pk}/lines/{line.pk}/issue/")
+    assert issue.status_code == 302
+    url = f"/service/orders/{order.pk}/lines/{line.pk}/return/"
+    assert "退料入库" in clerk.get(f"/service/orders/{order.pk}/lines/{line.pk}/").content.decode()
+    assert advisor.post(url, {"quantity": "1", "reason": "未安装"}).status_code == 403
+    refused = clerk.post(url, {"quantity": "3", "reason": "未安装"})
+    assert refused.status_code == 422
+    assert clerk.post(url, {"quantity": "1", "reason": "未安装"}).status_code == 302
+    part.refresh_from_db()
+    line.refresh_from_db()
+    assert (part.on_hand, line.issued_quantity) == (2, 1)
 
 
 def test_bad_input_on_the_pages_names_the_field_and_writes_nothing(cast, vehicle, order, client_as):

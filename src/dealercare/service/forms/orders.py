@@ -95,6 +95,32 @@ class OrderEditForm(OrderForm):
         }
 
 
+class LineEditForm(forms.Form):
+    """A line's hours or quantity, price, who pays and the text; the order's version."""
+
+    quantity = forms.DecimalField(label=_label(RepairOrderLine, "quantity"), decimal_places=2)
+    unit_price = forms.DecimalField(label=_label(RepairOrderLine, "unit_price"), decimal_places=2)
+    pay_type = forms.ChoiceField(
+        label=_label(RepairOrderLine, "pay_type"), choices=RepairOrderLine.PayType.choices
+    )
+    description = forms.CharField(
+        label=_label(RepairOrderLine, "description"), required=False, max_length=200
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    @staticmethod
+    def initial_for(order: RepairOrder, line: RepairOrderLine) -> dict:
+        fields = ("quantity", "unit_price", "pay_type", "description")
+        return {name: getattr(line, name) for name in fields} | {"version": order.version}
+
+
+class PartsReturnForm(forms.Form):
+    """Parts issued to a line that go back to the shelf (not fitted, wrong part)."""
+
+    quantity = forms.IntegerField(label=_("Quantity returned"), min_value=1)
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
 class LineForm(forms.Form):
     """A labour line (operation) or a part line (part); hours/quantity and rate/price
     default to the catalogue's."""

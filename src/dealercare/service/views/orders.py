@@ -2,6 +2,7 @@
 and the workshop settings (/service/settings/)."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from dealercare.core.workflow import MoveForm, available_moves
 from dealercare.customers.selectors import refuse_personal_data_in_url
 from dealercare.service.forms.orders import (
     ApprovalForm,
+    LineEditForm,
     LineForm,
     OperationEditForm,
     OperationFilterForm,
@@ -23,6 +25,7 @@ from dealercare.service.forms.orders import (
     OrderCreateForm,
     OrderEditForm,
     OrderFilterForm,
+    PartsReturnForm,
     SettingsForm,
     WarrantyClaimForm,
 )
@@ -110,6 +113,10 @@ def _detail_context(request, order: RepairOrder, **forms) -> dict:
         and allows(actor, Action.REPAIR_ORDER_DELIVER),
         "lines_open": lines_open,
         "pending": pending,
+        "parts_waiting": any(
+            line.kind == Kind.PART and line.approval_id and line.issued_quantity < line.quantity
+            for line in order.line_list
+        ),
         "can_issue": allows(actor, Action.STOCK_MOVE)
         and order.status in (RepairOrder.Status.APPROVED, RepairOrder.Status.IN_PROGRESS),
         "can_approve": bool(to_approve) and allows(actor, Action.REPAIR_ORDER_APPROVE),
@@ -164,18 +171,81 @@ def order_line_remove(request, order_id, line_id):
     return _after(request, order, outcome, _("Line removed."), {"line_error": outcome.error})
 
 
+def _line_page(request, order, line, *, status=200, **forms):
+    context = {
+        "order": order,
+        "line": line,
+        "form": forms.get("form") or LineEditForm(initial=LineEditForm.initial_for(order, line)),
+        "return_form": forms.get("return_form") or PartsReturnForm(),
+        "can_return": line.issued_quantity > 0 and allows(request.user, Action.STOCK_MOVE),
+    }
+    return render(request, "service/orders/line.html", context, status=status)
+
+
+def _order_line(request, order_id, line_id):
+    order = selectors.repair_order_get(actor=request.user, order_id=order_id)
+    line = RepairOrderLine.objects.filter(order_id=order.pk, pk=line_id).first()
+    if line is None:
+        raise Http404
+    return order, line
+
+
+@staff_page("GET", "POST")
+def order_line_edit(request, order_id, line_id):
+    """Change a line's hours or quantity, price, who pays or its text."""
+    order, line = _order_line(request, order_id, line_id)
+    if request.method == "GET":
+        return _line_page(request, order, line)
+    require(request.user, Action.REPAIR_ORDER_WRITE)
+    form = LineEditForm(request.POST)
+
+    def save():
+        changes = dict(form.cleaned_data)
+        version = changes.pop("version")
+        return orders.repair_order_line_update(
+            actor=request.user,
+            order=order,
+            line_id=line.pk,
+            changes=changes,
+            expected_version=version,
+        )
+
+    outcome = submit(form, save)
+    if outcome.done:
+        messages.success(request, _("Line saved."))
+        return redirect("service:order_detail", order_id=order.pk)
+    return _line_page(request, order, line, status=422, form=form)
+
+
+@staff_page("POST")
+def order_line_return(request, order_id, line_id):
+    """Put parts issued to the line back on the shelf (the parts counter)."""
+    order, line = _order_line(request, order_id, line_id)
+    require(request.user, Action.STOCK_MOVE)
+    form = PartsReturnForm(request.POST)
+    outcome = submit(
+        form,
+        lambda: orders.repair_order_line_return(
+            actor=request.user, order=order, line_id=line.pk, **form.cleaned_data
+        ),
+    )
+    if outcome.done:
+        messages.success(request, _("Parts returned to stock."))
+        return redirect("service:order_detail", order_id=order.pk)
+    return _line_page(request, order, line, status=422, return_form=form)
+
+
 @staff_page("POST")
 def order_line_issue(request, order_id, line_id):
     """Issue what the line still needs from stock (a parts clerk, at the counter)."""
-    order = selectors.repair_order_get(actor=request.user, order_id=order_id)
+    order, line = _order_line(request, order_id, line_id)
     require(request.user, Action.STOCK_MOVE)
-    line = RepairOrderLine.objects.filter(order_id=order.pk, pk=line_id).first()
-    left = int(line.quantity) - line.issued_quantity if line else 1
+    left = int(line.quantity) - line.issued_quantity
     form = ConfirmForm(request.POST)
     outcome = submit(
         form,
         lambda: orders.repair_order_line_issue(
-            actor=request.user, order=order, line_id=line_id, quantity=left
+            actor=request.user, order=order, line_id=line.pk, quantity=left
         ),
     )
     return _after(request, order, outcome, _("Parts issued."), {"line_error": outcome.error})
@@ -347,6 +417,16 @@ urlpatterns = [
         "orders/<int:order_id>/lines/<int:line_id>/issue/",
         order_line_issue,
         name="order_line_issue",
+    ),
+    path(
+        "orders/<int:order_id>/lines/<int:line_id>/",
+        order_line_edit,
+        name="order_line_edit",
+    ),
+    path(
+        "orders/<int:order_id>/lines/<int:line_id>/return/",
+        order_line_return,
+        name="order_line_return",
     ),
     path("orders/<int:order_id>/approve/", order_approve, name="order_approve"),
     path("orders/<int:order_id>/warranty/", order_warranty_claim, name="order_warranty_claim"),
