@@ -104,6 +104,27 @@ def test_close_needs_a_reason(advisor, report, client_as):
     assert DiagnosisReport.objects.get(pk=report.pk).status == "closed"
 
 
+def test_fault_codes_taken_on_the_phone(cast, advisor, report, client_as):
+    client = client_as(advisor)
+    assert "/service/diagnosis/new/" in client.get("/service/diagnosis/").content.decode()
+    plate = report.vehicle.plate
+    bad = client.post("/service/diagnosis/new/", {"vehicle": "沪Z00000", "codes": "", "km": "-5"})
+    html = bad.content.decode()
+    assert bad.status_code == 200 and "没有该车牌或车架号的车辆" in html
+    assert DiagnosisReport.objects.count() == 1
+    bad = client.post("/service/diagnosis/new/", {"vehicle": plate, "codes": "XYZ"})
+    assert bad.status_code == 200 and DiagnosisReport.objects.count() == 1
+    made = client.post(
+        "/service/diagnosis/new/", {"vehicle": plate, "codes": "p0457, P0420", "km": "23000"}
+    )
+    assert made.status_code == 302
+    taken = DiagnosisReport.objects.latest("id")
+    assert (taken.codes, taken.source, taken.km) == (["P0457", "P0420"], "staff", 23000)
+    assert made["Location"] == f"/service/diagnosis/{taken.pk}/"
+    refused = client_as(cast.staff_a[Role.TECHNICIAN]).get("/service/diagnosis/new/")
+    assert refused.status_code == 403
+
+
 def test_fault_code_catalogue_pages(cast, report, client_as):
     manager = client_as(cast.staff_a[Role.MANAGER])
     assert "P0457" in manager.get("/service/fault-codes/", {"q": "P04"}).content.decode()

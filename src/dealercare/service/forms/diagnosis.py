@@ -4,8 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dealercare.service.models import DiagnosisReport, FaultCode
+from dealercare.service.selectors.appointments import vehicle_find
 from dealercare.service.selectors.diagnosis import DiagnosisFilters, parts_by_number
-from dealercare.service.services.diagnosis import FaultCodeInput
+from dealercare.service.services.diagnosis import FaultCodeInput, diagnosis_receive
 
 
 def _label(name: str):
@@ -23,6 +24,38 @@ class DiagnosisFilterForm(forms.Form):
     def filters(self) -> DiagnosisFilters:
         self.is_valid()
         return DiagnosisFilters(**{k: v for k, v in self.cleaned_data.items() if v})
+
+
+class DiagnosisReceiveForm(forms.Form):
+    """Fault codes a customer reads out on the phone or shows at the desk."""
+
+    vehicle = forms.CharField(label=_("Plate or VIN"), max_length=40)
+    codes = forms.CharField(label=_("Fault codes"), help_text=_("e.g. P0301 P0420"))
+    km = forms.IntegerField(label=_("Odometer (km)"), required=False)
+    note = forms.CharField(
+        label=_("What the customer notices"), required=False, widget=forms.Textarea
+    )
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+
+    def clean_vehicle(self):
+        vehicle = vehicle_find(actor=self.actor, text=self.cleaned_data["vehicle"])
+        if vehicle is None:
+            raise forms.ValidationError(_("No vehicle with this plate or VIN."))
+        return vehicle
+
+    def receive(self, actor) -> DiagnosisReport:
+        data = self.cleaned_data
+        return diagnosis_receive(
+            actor=actor,
+            vehicle_id=data["vehicle"].pk,
+            codes=data["codes"].replace(",", " ").split(),
+            km=data["km"],
+            note=data["note"],
+            source=DiagnosisReport.Source.STAFF,
+        )
 
 
 class AnswerForm(forms.Form):

@@ -16,6 +16,7 @@ from dealercare.service.forms.appointments import AppointmentForm
 from dealercare.service.forms.diagnosis import (
     AnswerForm,
     DiagnosisFilterForm,
+    DiagnosisReceiveForm,
     FaultCodeEditForm,
     FaultCodeForm,
 )
@@ -33,6 +34,18 @@ def diagnosis_list(request):
     reports = selectors.diagnosis_list(actor=request.user, filters=filters)
     context = {"form": form, "page": paginate(reports, page=request.GET.get("page"))}
     return render(request, "service/diagnosis/list.html", context)
+
+
+@staff_page("GET", "POST")
+def diagnosis_create(request):
+    """Fault codes taken by staff (read out on the phone, shown at the desk)."""
+    require(request.user, Action.DIAGNOSIS_HANDLE)
+    form = bound(request, DiagnosisReceiveForm, actor=request.user)
+    outcome = submit(form, lambda: form.receive(request.user))
+    if outcome.done:
+        messages.success(request, _("Diagnosis report recorded."))
+        return redirect("service:diagnosis_detail", diagnosis_id=outcome.value.pk)
+    return render(request, "service/diagnosis/form.html", {"form": form})
 
 
 def _detail(request, report, answer_form=None, move_form=None, status=200):
@@ -169,6 +182,7 @@ def fault_code_detail(request, fault_code_id):
 
 urlpatterns = [
     path("diagnosis/", diagnosis_list, name="diagnosis_list"),
+    path("diagnosis/new/", diagnosis_create, name="diagnosis_create"),
     path("diagnosis/<int:diagnosis_id>/", diagnosis_detail, name="diagnosis_detail"),
     path("diagnosis/<int:diagnosis_id>/answer/", diagnosis_answer, name="diagnosis_answer"),
     path("diagnosis/<int:diagnosis_id>/move/", diagnosis_move, name="diagnosis_move"),
