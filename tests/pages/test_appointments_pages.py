@@ -1,9 +1,11 @@
 """The booking desk's pages: the day by slot, booking with free slots, moves, reschedule,
 the capacity settings; tenancy, roles, languages."""
 
-from datetime import time
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.test import Client
 
 from dealercare.core.roles import Role
@@ -20,6 +22,9 @@ def advisor(cast):
 def booked(cast, advisor):
     grid(cast.dealer_a, places_per_slot=1)
     return book(advisor, owner_and_car(advisor)[1], service_ids=[operation(cast.dealer_a).pk])
+
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def urls(appointment):
@@ -41,6 +46,18 @@ def test_the_day_grouped_by_slot_with_places_left(advisor, booked, client_as):
     client.cookies["django_language"] = "en"
     english = client.get("/service/appointments/", {"day": tomorrow().isoformat()})
     assert "Full" in english.content.decode()
+
+
+def test_past_slots_offer_no_booking(advisor, booked, client_as):
+    day = tomorrow()
+    link = "/service/appointments/new/?day=" + day.isoformat() + "&amp;starts_at=10:00"
+    with time_machine.travel(datetime.combine(day, time(9, 45), tzinfo=SHANGHAI), tick=False):
+        html = client_as(advisor).get("/service/appointments/", {"day": day.isoformat()})
+        html = html.content.decode()
+        assert "已过" in html and "starts_at=09:00" not in html and link in html
+    with time_machine.travel(datetime.combine(day, time(23, 0), tzinfo=SHANGHAI), tick=False):
+        html = client_as(advisor).get("/service/appointments/", {"day": day.isoformat()})
+        assert "starts_at=" not in html.content.decode()
 
 
 def test_search_and_status_filter_list_over_all_days(advisor, booked, client_as):

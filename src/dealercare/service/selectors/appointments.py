@@ -140,6 +140,7 @@ class SlotRow:
     starts_at: time
     left: int
     appointments: list
+    past: bool = False
 
 
 def appointment_day_view(*, actor, day: date, advisor_id=None) -> dict:
@@ -164,6 +165,7 @@ def appointment_day_view(*, actor, day: date, advisor_id=None) -> dict:
             starts_at=t,
             left=min(max(capacity.places_per_slot - usage.per_slot[t], 0), day_left),
             appointments=by_slot.get(t, []),
+            past=slot_is_past(day, t),
         )
         for t in times
     ]

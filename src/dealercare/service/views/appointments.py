@@ -37,7 +37,12 @@ def appointment_list(request):
     filters = form.filters()
     refuse_personal_data_in_url(filters.q)
     day = filters.day or timezone.localdate()
-    context = {"form": form, "day": day, "searching": bool(filters.q or filters.status)}
+    context = {
+        "form": form,
+        "day": day,
+        "day_is_past": day < timezone.localdate(),
+        "searching": bool(filters.q or filters.status),
+    }
     if context["searching"]:
         rows = selectors.appointment_list(actor=request.user, filters=filters)
         context["page"] = paginate(rows, page=request.GET.get("page"))
