@@ -3,6 +3,8 @@ from django.test import Client
 
 from dealercare.core.roles import Role
 from dealercare.vehicles.models import MileageReading, Vehicle
+from dealercare.vehicles.services import vehicle_record_mileage
+from tests.service.booking_factories import book, grid
 
 from .conftest import VIN
 
@@ -33,6 +35,26 @@ def test_detail_shows_owner_due_dates_and_history(cast, vehicle, client_as):
     page = client_as(cast.staff_a[Role.ADVISOR]).get(f"/vehicles/{vehicle.pk}/").content.decode()
     assert "张伟" in page and "12,000 km" in page and "下次保养" in page
     assert "车主变更记录" in page
+
+
+def test_the_timeline_shows_bookings_and_pages_back(cast, vehicle, client_as):
+    advisor = cast.staff_a[Role.ADVISOR]
+    grid(cast.dealer_a)
+    appointment = book(advisor, vehicle)
+    for km in range(12_100, 14_200, 100):
+        vehicle_record_mileage(actor=advisor, vehicle=vehicle, km=km)
+    client = client_as(advisor)
+    page = client.get(f"/vehicles/{vehicle.pk}/").content.decode()
+    title = page.split("<title>")[1].split("</title>")[0]
+    assert "<" not in title and vehicle.plate in title
+    assert f"/service/appointments/{appointment.pk}/" not in page  # older than a page
+    assert "?page=2" in page and "显示更早的记录" in page
+    older = client.get(f"/vehicles/{vehicle.pk}/", {"page": 2}, headers={"HX-Request": "true"})
+    html = older.content.decode()
+    assert "<html" not in html and f"/service/appointments/{appointment.pk}/" in html
+    sales = client_as(cast.staff_a[Role.SALES])  # sees the car, not the workshop's bookings
+    html = sales.get(f"/vehicles/{vehicle.pk}/", {"page": 2}).content.decode()
+    assert f"/service/appointments/{appointment.pk}/" not in html
 
 
 def test_outsider_gets_404(cast, vehicle, client_as):

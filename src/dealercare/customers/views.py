@@ -144,7 +144,7 @@ def customer_detail(request, pk):
         "timeline": paginate(timeline.select_related("actor"), page=request.GET.get("page")),
         "service_history": customer_service_history(actor=request.user, customer=customer),
     }
-    return render_page(request, "customers/detail.html", "customers/_timeline.html", context)
+    return render_page(request, "customers/detail.html", "_timeline.html", context)
 
 
 @staff_page("POST")

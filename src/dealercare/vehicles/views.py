@@ -4,15 +4,13 @@ from django.utils.translation import gettext as _
 
 from dealercare.core.forms import ConfirmForm
 from dealercare.core.http import no_store
-from dealercare.core.pages import bound, list_page, staff_page, submit
+from dealercare.core.pages import bound, list_page, render_page, staff_page, submit
 from dealercare.core.pagination import paginate
 from dealercare.core.roles import Action, require
 from dealercare.customers.selectors import refuse_personal_data_in_url
 from dealercare.service.selectors.orders import vehicle_service_history, vehicle_timeline
 from dealercare.vehicles import selectors, services
 from dealercare.vehicles.forms import MileageForm, VehicleEditForm, VehicleFilterForm, VehicleForm
-
-TIMELINE_SIZE = 20
 
 
 @staff_page("GET", "POST")
@@ -37,8 +35,9 @@ def _detail(request, vehicle, mileage_form):
     context = {"vehicle": vehicle, "mileage_form": mileage_form}
     context |= selectors.vehicle_history(vehicle=vehicle)
     context["service_history"] = vehicle_service_history(actor=request.user, vehicle=vehicle)
-    context["timeline"] = vehicle_timeline(actor=request.user, vehicle=vehicle)[:TIMELINE_SIZE]
-    return render(request, "vehicles/detail.html", context)
+    timeline = vehicle_timeline(actor=request.user, vehicle=vehicle)
+    context["timeline"] = paginate(timeline, page=request.GET.get("page"))
+    return render_page(request, "vehicles/detail.html", "_timeline.html", context)
 
 
 @staff_page("GET")

@@ -13,7 +13,13 @@ from dealercare.core.roles import Action, allows, require
 from dealercare.customers.models import Customer
 from dealercare.customers.selectors import NEWEST_FIRST, classify_query, customers_matching
 from dealercare.customers.selectors import vehicles_matching as vehicles_found_by
-from dealercare.service.models import RepairOrder, RepairOrderApproval, RepairOrderLine
+from dealercare.service.models import (
+    Appointment,
+    DiagnosisReport,
+    RepairOrder,
+    RepairOrderApproval,
+    RepairOrderLine,
+)
 
 ORDER_NUMBER = re.compile(r"^[A-Z0-9]{2,10}-\d{4}-\d{6}$")
 HISTORY_SIZE = 5
@@ -153,18 +159,27 @@ def customer_service_history(*, actor, customer, limit: int = HISTORY_SIZE) -> d
     return {"orders": latest[:limit], "more": len(latest) > limit}
 
 
+# The records of a vehicle whose audit entries are on its timeline, and who may read them.
+VEHICLE_RECORDS = [
+    ("repair_order", RepairOrder, Action.REPAIR_ORDER_VIEW),
+    ("appointment", Appointment, Action.APPOINTMENT_VIEW),
+    ("diagnosis_report", DiagnosisReport, Action.DIAGNOSIS_HANDLE),
+]
+
+
 def vehicle_timeline(*, actor, vehicle) -> QuerySet:
     """What happened to the vehicle, newest first, read from the audit trail: the entries
-    about the vehicle and about its repair orders (by the (dealer, object type, object id)
-    index: a vehicle has few orders)."""
+    about the vehicle, its repair orders, its appointments and its diagnosis reports (by the
+    (dealer, object type, object id) index: a vehicle has few of each)."""
     require(actor, Action.VEHICLE_VIEW)
-    order_ids = list(
-        RepairOrder.objects.filter(dealer_id=vehicle.dealer_id, vehicle_id=vehicle.pk).values_list(
-            "pk", flat=True
-        )
-    )
     about = Q(object_type="vehicle", object_id=vehicle.pk)
-    if order_ids and allows(actor, Action.REPAIR_ORDER_VIEW):
-        about |= Q(object_type="repair_order", object_id__in=order_ids)
+    for object_type, model, action in VEHICLE_RECORDS:
+        ids = list(
+            model.objects.filter(dealer_id=vehicle.dealer_id, vehicle_id=vehicle.pk).values_list(
+                "pk", flat=True
+            )
+        )
+        if ids and allows(actor, action):
+            about |= Q(object_type=object_type, object_id__in=ids)
     entries = AuditEntry.objects.filter(about, dealer_id=vehicle.dealer_id)
     return entries.select_related("sealed_with", "actor").order_by("-id")
