@@ -4,8 +4,10 @@ from dealercare.core.audit_vocabulary import VOCABULARY
 from dealercare.core.models import AuditEntry
 from dealercare.core.pagination import PAGE_SIZE
 from dealercare.core.roles import Role
+from dealercare.parts.services import part_update
 from tests.audit_cases import write_every_kind_of_entry
 from tests.core.test_audit_vocabulary import in_both_languages
+from tests.parts.factories import new_part
 
 
 def audit_pages(client, dealer) -> str:
@@ -38,3 +40,12 @@ def test_every_action_written_shows_its_label_not_its_code(cast, client_as):
     for action in written:
         assert action not in html
         assert str(in_both_languages(VOCABULARY.actions[action])[1]) in html
+
+
+def test_a_field_is_labelled_by_its_own_object_not_by_a_name_elsewhere(cast, client_as):
+    clerk = cast.staff_a[Role.PARTS]
+    part = new_part(clerk)
+    part_update(actor=clerk, part=part, changes={"name": "空气滤清器"}, version=part.version)
+    admin = client_as(cast.staff_a[Role.DEALER_ADMIN])
+    html = admin.get("/audit/").content.decode()
+    assert "空气滤清器" in html and "名称" in html and "姓名" not in html

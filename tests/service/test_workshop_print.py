@@ -34,11 +34,19 @@ def test_the_printed_order_is_in_chinese_with_the_mobile_masked(cast, tmp_path):
         quantity=Decimal("1.50"),
         unit_price=Decimal("300.00"),
         amount=Decimal("450.00"),
+        pay_type=RepairOrderLine.PayType.WARRANTY,
     )
     pdf = repair_order_pdf(actor=cast.staff_a[Role.TECHNICIAN], order=order)
     assert pdf.content.startswith(b"%PDF") and pdf.file_name == f"{order.number}.pdf"
     text = pdf_text(pdf.content, tmp_path)
-    for expected in ("维修工单", order.number, "更换前刹车片", "¥450.00", "上海浦东星途4S店"):
+    for expected in (
+        "维修工单",
+        order.number,
+        "更换前刹车片",
+        "¥450.00",
+        "上海浦东星途4S店",
+        "质保",
+    ):
         assert expected in text, expected
     phone = order.customer.phone
     assert phone not in text and f"{phone[:3]}****{phone[-4:]}" in text

@@ -7,12 +7,13 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dealercare.core.models import TenantModel
 
 
 class Supplier(TenantModel):
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=100)
     contact = models.CharField(_("contact"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     version = models.PositiveIntegerField(default=1)
@@ -37,7 +38,7 @@ class Part(TenantModel):
         THIRD_PARTY = "third_party", _("Third party")
 
     part_number = models.CharField(_("part number"), max_length=40)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=100)
     source = models.CharField(_("source"), max_length=12, choices=Source.choices)
     supplier = models.ForeignKey(
         Supplier,

@@ -12,6 +12,9 @@ ORDER_ENTRY_FIELDS = {
     "issued_quantity": _("issued from stock"),
     "added_after_approval": _("added work"),
     "warranty_claim_of": _("replaces under warranty"),
+    "kind": _("line kind"),
+    "description": _("line description"),
+    "amount": _("line amount"),
 }
 
 

@@ -165,7 +165,8 @@ def audit_changes(entry) -> list[dict]:
     for name, pair in sorted(changes.items()):
         old, new = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
         field = _field(entry.object_type, name)
-        label = VOCABULARY.fields.get(name) or (field.verbose_name if field else name)
+        # the object's own field first: a name another app registered means something else
+        label = (field.verbose_name if field else None) or VOCABULARY.fields.get(name, name)
         if _shown(old, field) or _shown(new, field):
             lines.append({"label": label, "old": _shown(old, field), "new": _shown(new, field)})
     return lines
