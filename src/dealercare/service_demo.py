@@ -541,7 +541,8 @@ def service_demo_fill(dealer: Dealer, *, seed: int, days: int = 365) -> dict[str
     history = _demo_history(dealer, staff, operations, parts, rng, days)
     today = _demo_today(dealer, staff, operations, parts, rng)
     booked = _demo_bookings(dealer, staff, operations, rng)
-    return {"history": history, "today": today, "booked": booked}
+    desk = _demo_diagnosis(dealer, staff, rng) + _demo_roadside(dealer, staff, rng)
+    return {"history": history, "today": today, "booked": booked, "desk": desk}
 
 
 def _demo_history(dealer, staff, operations, parts, rng, days: int) -> int:
@@ -908,6 +909,104 @@ def _demo_bookings(dealer, staff, operations, rng) -> int:
         except DomainError:
             continue  # that slot was full: a customer would take another one
     return booked
+
+
+# A dealer's own fault-code notes: what the code means, how urgent, what to tell the owner.
+TIGHTEN_THE_CAP = "请将油箱盖拧紧至听到“咔哒”声，行驶几次后故障灯会自行熄灭。"
+CHECK_THE_TYRES = "请检查四轮胎压并按车门贴标充气，若故障灯仍亮请预约到店。"
+DEMO_FAULT_CODES = [
+    ("P0457", "油箱盖未拧紧或蒸发排放系统泄漏", "low", True, TIGHTEN_THE_CAP),
+    ("P0420", "三元催化转化器效率低于阈值", "medium", False, ""),
+    ("P0301", "第1缸失火", "high", False, ""),
+    ("U0100", "与发动机控制单元通讯丢失", "high", False, ""),
+    ("C1201", "胎压传感器信号异常", "low", True, CHECK_THE_TYRES),
+]  # fmt: skip
+DEMO_REPORTS = [
+    (["P0457"], "加油后故障灯亮"),
+    (["P0301", "P0420"], "怠速抖动，加速无力"),
+    (["C1201"], "仪表提示胎压异常"),
+    (["U0100"], "偶发无法启动"),
+]
+DEMO_ROADSIDE = [
+    ("G60沪昆高速松江段往杭州方向，距松江出口约2公里", "爆胎，无备胎"),
+    ("浦东新区张江路与科苑路路口", "车辆无法启动，疑似蓄电池亏电"),
+    ("闵行区七莘路3388号地下停车场B2", "钥匙锁在车内"),
+]
+
+
+def _demo_diagnosis(dealer, staff, rng) -> int:
+    """The dealer's fault-code notes and a few reports: new ones waiting for an advisor,
+    a simple one answered remotely."""
+    from dealercare.core.models import User
+    from dealercare.service.models import FaultCode
+    from dealercare.service.services.diagnosis import (
+        FaultCodeInput,
+        diagnosis_answer,
+        diagnosis_receive,
+        fault_code_create,
+    )
+    from dealercare.vehicles.models import Vehicle
+
+    manager = User.objects.filter(dealer=dealer, role="manager").order_by("pk").first()
+    for code, text, severity, remote, guidance in DEMO_FAULT_CODES:
+        if not FaultCode.objects.filter(dealer=dealer, code=code).exists():
+            data = FaultCodeInput(code, text, severity, remote_answerable=remote, guidance=guidance)
+            fault_code_create(actor=manager, data=data)
+    cars = Vehicle.objects.filter(dealer=dealer, owner__isnull=False).order_by("?")
+    for car, (codes, note) in zip(cars[: len(DEMO_REPORTS)], DEMO_REPORTS, strict=False):
+        report = diagnosis_receive(
+            actor=staff.advisor,
+            vehicle_id=car.pk,
+            codes=codes,
+            note=note,
+            km=(car.current_km or 0) + rng.randint(100, 900),
+            source=rng.choice(["api", "portal", "staff"]),
+        )
+        if codes == ["P0457"]:
+            diagnosis_answer(actor=staff.advisor, report=report, answer=TIGHTEN_THE_CAP)
+    return len(DEMO_REPORTS)
+
+
+def _demo_roadside(dealer, staff, rng) -> int:
+    """Today's roadside line: one call just taken, one crew on its way, one fixed."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from dealercare.service.services.roadside import (
+        RoadsideInput,
+        roadside_dispatch,
+        roadside_move,
+        roadside_receive,
+    )
+    from dealercare.vehicles.models import Vehicle
+
+    cars = list(Vehicle.objects.filter(dealer=dealer, owner__isnull=False).order_by("?")[:3])
+    now = timezone.now()
+    for index, (car, (location, problem)) in enumerate(zip(cars, DEMO_ROADSIDE, strict=False)):
+        request = roadside_receive(
+            actor=staff.advisor,
+            data=RoadsideInput(
+                location=location,
+                problem=problem,
+                contact_name=car.owner.name,
+                contact_phone=car.owner.phone or "13800000000",
+                vehicle_id=car.pk,
+                received_at=now - timedelta(minutes=20 + 40 * index),
+            ),
+        )
+        if index:
+            request = roadside_dispatch(
+                actor=staff.advisor,
+                request=request,
+                dispatched_to_id=staff.technician.pk,
+                service_vehicle="沪B·救援01",
+                eta=now + timedelta(minutes=rng.randint(15, 45)),
+            )
+        if index == 2:
+            request = roadside_move(actor=staff.advisor, request=request, move="on_scene")
+            roadside_move(actor=staff.advisor, request=request, move="fix")
+    return len(cars)
 
 
 def _clock(value: str):

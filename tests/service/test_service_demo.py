@@ -44,10 +44,12 @@ def test_a_demo_dealers_year_in_the_workshop(cast):
     from dealercare.demo_data import dealer_fill
     from dealercare.service.models import (
         Appointment,
+        DiagnosisReport,
         FollowUpTask,
         RepairOrder,
         RepairOrderLine,
         RepairOrderSequence,
+        RoadsideRequest,
     )
     from dealercare.service_demo import TODAY_STEPS, service_demo_fill
 
@@ -71,3 +73,10 @@ def test_a_demo_dealers_year_in_the_workshop(cast):
         assert order.grand_total == order.labour_total + order.parts_total + order.tax_total
     assert FollowUpTask.objects.filter(dealer=cast.dealer_a, status="open").count() == 4
     assert Appointment.objects.filter(dealer=cast.dealer_a, day__gt=today).exists()
+    reports = DiagnosisReport.objects.filter(dealer=cast.dealer_a)
+    assert made["desk"] == 7 and set(reports.values_list("status", flat=True)) == {
+        "new",
+        "answered_remotely",
+    }
+    roadside = RoadsideRequest.objects.filter(dealer=cast.dealer_a)
+    assert sorted(roadside.values_list("status", flat=True)) == ["dispatched", "fixed", "received"]
