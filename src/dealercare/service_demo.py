@@ -511,6 +511,33 @@ WALK_AROUND = {
 }
 PAYMENTS = ["wechat_pay", "alipay", "unionpay"]
 FOLLOW_UP_RESULTS = ["客户满意，无其他问题", "客户表示保养后车况良好", "客户建议缩短等待时间"]
+UNHAPPY_REMARKS = [
+    "取车时发现车内不干净",
+    "保养后发动机噪音变大",
+    "等待时间太长，超过承诺时间",
+    "收费比预估高",
+]
+
+
+def _demo_call_outcome(rng) -> dict:
+    """How a past follow-up call went: most customers reached and happy (scores mostly 4–5),
+    a few unhappy (an answer of 1–2, with what they said), some never reached in 3 calls."""
+    roll = rng.random()
+    if roll < 0.06:
+        return {"status": "unreachable", "attempts": 3, "result": "三次电话均未接通"}
+    scores = [rng.choices([5, 4, 3], weights=[62, 31, 7])[0] for _ in range(3)]
+    if roll > 0.955:
+        scores[rng.randrange(3)] = rng.choice([1, 2])
+    unhappy = min(scores) <= 2
+    return {
+        "status": "done",
+        "attempts": rng.choices([1, 2, 3], weights=[80, 15, 5])[0],
+        "quality_score": scores[0],
+        "attitude_score": scores[1],
+        "price_score": scores[2],
+        "unhappy": unhappy,
+        "result": rng.choice(UNHAPPY_REMARKS if unhappy else FOLLOW_UP_RESULTS),
+    }
 
 
 @dataclass
@@ -635,10 +662,11 @@ def _demo_history(dealer, staff, operations, parts, rng, days: int) -> int:
                     order=order,
                     customer_id=order.customer_id,
                     due_on=order.delivered_at.date() + timedelta(days=3),
+                    vehicle=car,
                     channel=car.owner.preferred_channel or "phone",
-                    status="done",
-                    result=rng.choice(FOLLOW_UP_RESULTS),
                     done_at=order.delivered_at + timedelta(days=rng.randint(1, 3)),
+                    last_call_at=order.delivered_at + timedelta(days=rng.randint(1, 3)),
+                    **_demo_call_outcome(rng),
                 )
             )  # fmt: skip
         if rng.random() < 0.5:

@@ -229,11 +229,39 @@ def test_follow_up_list_and_result(cast, as_role):
     assert order.number in overdue.content.decode()
     url = f"/service/follow-ups/{task.pk}/"
     assert as_role(Role.CSR, "b").get(url).status_code == 404
-    empty = csr.post(url, {"status": "done", "result": ""})
-    assert empty.status_code == 200
-    assert csr.post(url, {"status": "done", "result": "很满意"}).status_code == 302
+    page = csr.get(url).content.decode()
+    assert "回访话术" in page and "您对本次维修保养的质量满意吗？" in page
+    empty = csr.post(url, {"reached": "yes", "version": task.version})
+    assert empty.status_code == 200 and "请询问此问题并记录客户的回答" in empty.content.decode()
+    answers = {"reached": "yes", "quality_score": "5", "attitude_score": "4", "price_score": "4"}
+    assert csr.post(url, answers | {"version": task.version}).status_code == 302
     task.refresh_from_db()
-    assert task.status == "done"
+    assert (task.status, task.quality_score) == ("done", 5)
+    assert "进行了回访电话" in csr.get(url).content.decode()
+
+
+def test_a_follow_up_planned_from_the_customer_page(cast, as_role):
+    order = order_in(cast, S.DELIVERED)
+    csr = as_role(Role.CSR)
+    customer_page = csr.get(f"/customers/{order.customer_id}/").content.decode()
+    link = f"/service/follow-ups/new/?customer={order.customer_id}"
+    assert link in customer_page
+    form = csr.get(link).content.decode()
+    assert order.vehicle.plate in form
+    bad = csr.post("/service/follow-ups/new/", {"customer_id": order.customer_id, "reason": ""})
+    assert bad.status_code == 200 and FollowUpTask.objects.count() == 0
+    made = csr.post(
+        "/service/follow-ups/new/",
+        {
+            "customer_id": order.customer_id,
+            "vehicle_id": order.vehicle_id,
+            "reason": "询问用车情况",
+        },
+    )
+    assert made.status_code == 302
+    task = FollowUpTask.objects.get()
+    assert (task.kind, task.vehicle_id) == ("manual", order.vehicle_id)
+    assert as_role(Role.TECHNICIAN).get("/service/follow-ups/new/").status_code == 403
 
 
 def test_pages_in_english_and_chinese(cast, order, as_role):

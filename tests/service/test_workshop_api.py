@@ -165,17 +165,41 @@ def test_delivery_and_follow_up(cast, api):
     assert api(Role.CSR, "b").get("/follow-ups").json()["count"] == 0
     assert api(Role.CSR, "b").get(f"/follow-ups/{task_id}").status_code == 404
     assert api(Role.TECHNICIAN).get("/follow-ups").status_code == 403
-    result_path = f"/follow-ups/{task_id}/result"
-    assert (
-        api(Role.ADVISOR).post(result_path, {"status": "done", "result": "满意"}).status_code == 403
+    calls = f"/follow-ups/{task_id}/calls"
+    answers = {"reached": True, "quality_score": 5, "attitude_score": 5, "price_score": 4}
+    assert api(Role.ADVISOR).post(calls, answers).status_code == 403
+    assert api(Role.CSR, "b").post(calls, answers).status_code == 404
+    missing = api(Role.CSR).post(calls, {"reached": True, "quality_score": 0})
+    assert missing.status_code == 422
+    assert set(missing.json()["fields"]) == {"quality_score", "attitude_score", "price_score"}
+    unhappy = api(Role.CSR).post(calls, answers | {"price_score": 1})
+    assert unhappy.status_code == 422 and set(unhappy.json()["fields"]) == {"remarks"}
+    no_answer = api(Role.CSR).post(calls, {"reached": False})
+    assert no_answer.status_code == 200 and no_answer.json()["attempts"] == 1
+    stale = api(Role.CSR).post(calls, answers | {"version": 1})
+    assert stale.status_code == 409
+    done = api(Role.CSR).post(calls, answers | {"version": no_answer.json()["version"]})
+    assert done.status_code == 200, done.json()
+    assert (done.json()["status"], done.json()["quality_score"], done.json()["attempts"]) == (
+        "done",
+        5,
+        2,
     )
-    empty = api(Role.CSR).post(result_path, {"status": "done", "result": ""})
-    assert empty.status_code == 422 and "result" in empty.json()["fields"]
-    done = api(Role.CSR).post(result_path, {"status": "done", "result": "满意"})
-    assert done.status_code == 200 and done.json()["status"] == "done"
     assert FollowUpTask.objects.get().status == "done"
     overdue = api(Role.CSR).get("/follow-ups", {"overdue": "true"}).json()
     assert overdue["count"] == 0
+
+
+def test_a_follow_up_taken_by_hand(cast, api):
+    order = order_in(cast, S.DELIVERED)
+    body = {"customer_id": order.customer_id, "reason": "电话回访充电桩安装", "channel": "phone"}
+    assert api(Role.TECHNICIAN).post("/follow-ups", body).status_code == 403
+    outsider = api(Role.CSR, "b").post("/follow-ups", body)
+    assert outsider.status_code == 422 and set(outsider.json()["fields"]) == {"customer_id"}
+    made = api(Role.CSR).post("/follow-ups", body | {"vehicle_id": order.vehicle_id})
+    assert made.status_code == 201, made.json()
+    assert (made.json()["kind"], made.json()["vehicle_id"]) == ("manual", order.vehicle_id)
+    assert api(Role.CSR).get(f"/follow-ups/{made.json()['id']}").json()["reason"] == body["reason"]
 
 
 def test_pdf(cast, api):

@@ -13,6 +13,7 @@ from dealercare.core.errors import (
     InvalidTransition,
     NotFound,
     PermissionDenied,
+    StaleVersion,
 )
 from dealercare.core.messaging.models import OutboxMessage
 from dealercare.core.models import AuditEntry, User
@@ -28,7 +29,9 @@ from dealercare.service.models import (
     ServiceSettings,
 )
 from dealercare.service.selectors.workshop import my_jobs, reception_context
+from dealercare.service.services import follow_ups
 from dealercare.service.services import workshop as services
+from dealercare.service.services.follow_ups import FollowUpCall, FollowUpInput
 from dealercare.service.services.workshop import (
     DeliveryInput,
     InspectionInput,
@@ -369,23 +372,88 @@ def test_only_a_ready_order_is_delivered_by_the_desk(cast, advisor):
 # ------------------------------------------------------------------ follow-up
 
 
-def test_follow_up_done_with_a_result(cast, advisor):
+def _delivered_follow_up(cast, advisor) -> FollowUpTask:
     order = order_in(cast, S.READY)
     services.delivery_record(
         actor=advisor, order=order, data=delivery(payment_method="none", amount_paid="0")
     )
-    task = FollowUpTask.objects.get(order=order)
+    return FollowUpTask.objects.get(order=order)
+
+
+def test_follow_up_call_with_the_script(cast, advisor):
+    task = _delivered_follow_up(cast, advisor)
     csr = cast.staff_a[Role.CSR]
+    happy = FollowUpCall(reached=True, quality_score=5, attitude_score=4, price_score=4)
     with pytest.raises(PermissionDenied):
-        services.follow_up_complete(actor=advisor, task=task, status="done", result="满意")
+        follow_ups.follow_up_call(actor=advisor, task=task, call=happy)
     with pytest.raises(InvalidInput) as refused:
-        services.follow_up_complete(actor=csr, task=task, status="open", result="")
-    assert set(refused.value.fields) == {"status", "result"}
-    services.follow_up_complete(actor=csr, task=task, status="done", result="满意，无问题")
+        follow_ups.follow_up_call(
+            actor=csr, task=task, call=FollowUpCall(reached=True, quality_score=6)
+        )
+    assert set(refused.value.fields) == {"quality_score", "attitude_score", "price_score"}
+    with pytest.raises(StaleVersion):
+        follow_ups.follow_up_call(actor=csr, task=task, call=happy, version=task.version + 1)
+    follow_ups.follow_up_call(actor=csr, task=task, call=happy, version=task.version)
     task.refresh_from_db()
-    assert (task.status, task.done_by, task.result) == ("done", csr, "满意，无问题")
+    assert (task.status, task.done_by, task.attempts, task.unhappy) == ("done", csr, 1, False)
+    assert (task.quality_score, task.attitude_score, task.price_score) == (5, 4, 4)
     with pytest.raises(InvalidTransition):
-        services.follow_up_complete(actor=csr, task=task, status="unreachable", result="x")
+        follow_ups.follow_up_call(actor=csr, task=task, call=happy)
+
+
+def test_an_unhappy_answer_needs_what_the_customer_said(cast, advisor):
+    task = _delivered_follow_up(cast, advisor)
+    csr = cast.staff_a[Role.CSR]
+    unhappy = FollowUpCall(reached=True, quality_score=2, attitude_score=4, price_score=3)
+    with pytest.raises(InvalidInput) as refused:
+        follow_ups.follow_up_call(actor=csr, task=task, call=unhappy)
+    assert set(refused.value.fields) == {"remarks"}
+    unhappy.remarks = "刹车还是有异响"
+    follow_ups.follow_up_call(actor=csr, task=task, call=unhappy)
+    task.refresh_from_db()
+    assert (task.status, task.unhappy, task.result) == ("done", True, "刹车还是有异响")
+
+
+def test_three_calls_without_answer_close_the_task_as_unreachable(cast, advisor):
+    task = _delivered_follow_up(cast, advisor)
+    csr = cast.staff_a[Role.CSR]
+    first_due = task.due_on
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    for attempt in (1, 2):
+        follow_ups.follow_up_call(actor=csr, task=task, call=FollowUpCall(reached=False))
+        task.refresh_from_db()
+        assert (task.status, task.attempts) == ("open", attempt)
+        assert task.due_on == max(first_due, tomorrow)
+    follow_ups.follow_up_call(actor=csr, task=task, call=FollowUpCall(reached=False))
+    task.refresh_from_db()
+    assert (task.status, task.attempts, task.done_by) == ("unreachable", 3, csr)
+    calls = AuditEntry.objects.filter(action="follow_up.call", object_id=task.pk)
+    assert calls.count() == 3 and {e.customer_id for e in calls} == {task.customer_id}
+
+
+def test_a_follow_up_taken_by_hand(cast, advisor):
+    csr = cast.staff_a[Role.CSR]
+    order = order_in(cast, S.DELIVERED)
+    customer = order.customer
+    data = FollowUpInput(customer_id=customer.pk, reason="询问新能源车充电桩安装情况")
+    task = follow_ups.follow_up_create(actor=csr, data=data)
+    assert (task.kind, task.due_on, task.channel) == (
+        "manual",
+        timezone.localdate(),
+        customer.preferred_channel,
+    )
+    stranger = order_in(cast, S.DELIVERED, dealer="b").customer
+    bad = FollowUpInput(
+        customer_id=stranger.pk,
+        reason="",
+        due_on=timezone.localdate() - timedelta(days=1),
+        vehicle_id=order.vehicle_id + 999,
+        channel="fax",
+    )
+    with pytest.raises(InvalidInput) as refused:
+        follow_ups.follow_up_create(actor=csr, data=bad)
+    assert set(refused.value.fields) == {"customer_id", "vehicle_id", "reason", "due_on", "channel"}
+    assert FollowUpTask.objects.count() == 1
 
 
 def test_overdue_follow_ups_tell_the_csr_inbox_once(cast):

@@ -31,6 +31,7 @@ class ServiceEvent(models.TextChoices):
     PRINT = "repair_order.print", _("printed the repair order")
     FOLLOW_UP_CREATE = "follow_up.create", _("created the follow-up task")
     FOLLOW_UP_DONE = "follow_up.done", _("recorded the follow-up visit")
+    FOLLOW_UP_CALL = "follow_up.call", _("called for the follow-up visit")
 
 
 class ServiceAuditObject(models.TextChoices):

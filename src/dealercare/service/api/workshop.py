@@ -12,9 +12,12 @@ from dealercare.core.api_errors import ERRORS
 from dealercare.core.http import api_no_store
 from dealercare.core.pagination import PAGE_SIZE, page_body, paginate
 from dealercare.core.schemas import PageNumber, PageSize, SearchText, file_response, text
+from dealercare.customers.models import Channel
 from dealercare.service.models import Delivery, FollowUpTask, QualityInspection, Reception
 from dealercare.service.selectors import workshop as selectors
+from dealercare.service.services import follow_ups
 from dealercare.service.services import workshop as services
+from dealercare.service.services.follow_ups import FollowUpCall, FollowUpInput
 from dealercare.service.services.workshop_print import PDF_TYPE, repair_order_pdf
 from dealercare.vehicles.schemas import Km
 from dealercare.vehicles.selectors import vehicle_get
@@ -282,9 +285,17 @@ class FollowUpOut(Schema):
     kind: str
     order_id: int | None
     customer_id: int
+    vehicle_id: int | None
+    reason: str
     due_on: date
     channel: str
     status: str
+    attempts: int
+    last_call_at: datetime | None
+    quality_score: int | None
+    attitude_score: int | None
+    price_score: int | None
+    unhappy: bool
     result: str
     done_at: datetime | None
     version: int
@@ -309,13 +320,37 @@ def follow_up_read(request, follow_up_id: int):
     return selectors.follow_up_get(actor=request.user, follow_up_id=follow_up_id)
 
 
-class FollowUpResultIn(Schema):
-    status: Literal["done", "unreachable"]
-    result: text(500, min_length=1)
+class FollowUpIn(Schema):
+    customer_id: int
+    reason: text(200, min_length=1)
+    due_on: date | None = None
+    vehicle_id: int | None = None
+    channel: Literal[("", *Channel.values)] = ""
+
+
+@router.post("/follow-ups", response={201: FollowUpOut, **ERRORS})
+def follow_up_create(request, payload: FollowUpIn):
+    """A call to make for another reason than a service visit."""
+    task = follow_ups.follow_up_create(actor=request.user, data=FollowUpInput(**payload.dict()))
+    return Status(201, task)
+
+
+class FollowUpCallIn(Schema):
+    reached: bool = Field(..., description="Whether the customer answered")
+    quality_score: int | None = Field(None, description="The work's quality, 1–5")
+    attitude_score: int | None = Field(None, description="The staff's attitude, 1–5")
+    price_score: int | None = Field(None, description="The price, 1–5")
+    remarks: text(500) = ""
     version: int | None = None
 
 
-@router.post("/follow-ups/{follow_up_id}/result", response={200: FollowUpOut, **ERRORS})
-def follow_up_complete(request, follow_up_id: int, payload: FollowUpResultIn):
+@router.post("/follow-ups/{follow_up_id}/calls", response={200: FollowUpOut, **ERRORS})
+def follow_up_call(request, follow_up_id: int, payload: FollowUpCallIn):
+    """A call made with the script: answered (the task is done) or not (called again
+    tomorrow; unreachable after the third call)."""
     task = selectors.follow_up_get(actor=request.user, follow_up_id=follow_up_id)
-    return services.follow_up_complete(actor=request.user, task=task, **payload.dict())
+    values = payload.dict()
+    version = values.pop("version")
+    return follow_ups.follow_up_call(
+        actor=request.user, task=task, call=FollowUpCall(**values), version=version
+    )

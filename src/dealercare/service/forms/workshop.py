@@ -3,7 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dealercare.core.forms import FilterForm
+from dealercare.core.forms import DATE, FilterForm
+from dealercare.customers.models import Channel
 from dealercare.service.models import (
     Delivery,
     FollowUpTask,
@@ -13,6 +14,7 @@ from dealercare.service.models import (
     WalkAround,
 )
 from dealercare.service.selectors.workshop import FollowUpFilters
+from dealercare.service.services.follow_ups import FollowUpCall, FollowUpInput
 from dealercare.service.services.workshop import (
     DeliveryInput,
     InspectionInput,
@@ -203,14 +205,65 @@ class FollowUpFilterForm(FilterForm):
     overdue = forms.BooleanField(label=_("overdue only"), required=False)
 
 
-class FollowUpResultForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("outcome"),
-        choices=[
-            (FollowUpTask.Status.DONE, _("Visit made")),
-            (FollowUpTask.Status.UNREACHABLE, FollowUpTask.Status.UNREACHABLE.label),
-        ],
+SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
+
+
+def _score(label):
+    return forms.TypedChoiceField(
+        label=label,
+        choices=SCORE_CHOICES,
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.RadioSelect(attrs={"class": "scale"}),
+    )
+
+
+class FollowUpCallForm(forms.Form):
+    """The call script: reached or not, then three questions answered 1 to 5."""
+
+    reached = forms.TypedChoiceField(
+        label=_("Did the customer answer?"),
+        choices=[("yes", _("Reached")), ("no", _("No answer"))],
+        coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
     )
-    result = forms.CharField(label=_("result"), max_length=500, widget=TEXT)
+    quality_score = _score(_("How satisfied are you with the quality of the work on your car?"))
+    attitude_score = _score(_("How satisfied are you with our staff's attitude?"))
+    price_score = _score(_("How satisfied are you with the price?"))
+    remarks = forms.CharField(
+        label=_("What the customer said"),
+        required=False,
+        max_length=500,
+        widget=TEXT,
+        help_text=_("Needed when an answer is 2 or less."),
+    )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def to_call(self) -> FollowUpCall:
+        data = dict(self.cleaned_data)
+        data.pop("version")
+        return FollowUpCall(**data)
+
+
+class FollowUpCreateForm(forms.Form):
+    customer_id = forms.IntegerField(label=_("customer no."), min_value=1)
+    vehicle_id = forms.TypedChoiceField(
+        label=_("vehicle"), coerce=int, required=False, empty_value=None
+    )
+    reason = forms.CharField(label=_("reason for the call"), max_length=200)
+    due_on = forms.DateField(label=_("due"), required=False, widget=DATE)
+    channel = forms.ChoiceField(
+        label=_("channel"),
+        required=False,
+        choices=[("", _("The customer's preferred channel")), *Channel.choices],
+    )
+
+    def __init__(self, *args, vehicles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["vehicle_id"].choices = [("", "—")] + [
+            (v.pk, f"{v.plate or v.vin} {v.make} {v.model_name}") for v in vehicles
+        ]
+
+    def to_input(self) -> FollowUpInput:
+        return FollowUpInput(**self.cleaned_data)

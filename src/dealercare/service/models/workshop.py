@@ -10,7 +10,7 @@ from dealercare.core.models import TenantModel
 from dealercare.customers.models import Channel, Customer
 from dealercare.service.models.catalogue import MONEY
 from dealercare.service.models.orders import RepairOrder
-from dealercare.vehicles.models import MileageReading
+from dealercare.vehicles.models import MileageReading, Vehicle
 
 PERCENT = [MaxValueValidator(100)]
 
@@ -138,10 +138,15 @@ class Delivery(TenantModel):
 class FollowUpTask(TenantModel):
     """A follow-up visit (回访, R-SVC-7) for the customer-service team, due a few days
     after a delivery, by the customer's preferred channel. ``kind`` leaves room for
-    other reasons to call (the call script and its answers come with complaints)."""
+    other reasons to call, taken by hand. The agent calls with a script (quality of the
+    work, the staff's attitude, the price, each 1–5); a customer not reached is called again,
+    up to ``CALL_ATTEMPTS`` times, then the task closes as unreachable."""
+
+    CALL_ATTEMPTS = 3
 
     class Kind(models.TextChoices):
         AFTER_SERVICE = "after_service", _("After a service visit")
+        MANUAL = "manual", _("Other reason")
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -157,8 +162,25 @@ class FollowUpTask(TenantModel):
     customer = models.ForeignKey(
         Customer, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("customer")
     )
+    vehicle = models.ForeignKey(
+        Vehicle,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("vehicle"),
+    )
+    reason = models.CharField(_("reason for the call"), max_length=200, blank=True)
     due_on = models.DateField(_("due"))
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    attempts = models.PositiveSmallIntegerField(_("calls made"), default=0)
+    last_call_at = models.DateTimeField(_("last call"), null=True, blank=True)
+    quality_score = models.PositiveSmallIntegerField(
+        _("quality of the work"), null=True, blank=True
+    )
+    attitude_score = models.PositiveSmallIntegerField(_("staff attitude"), null=True, blank=True)
+    price_score = models.PositiveSmallIntegerField(_("price"), null=True, blank=True)
+    unhappy = models.BooleanField(_("unhappy"), default=False)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.OPEN
     )

@@ -10,8 +10,9 @@ from django.utils import timezone
 from dealercare.core.access import get_for, scope_to_dealer
 from dealercare.core.errors import NotFound
 from dealercare.core.messaging.models import OutboxMessage
-from dealercare.core.models import User
+from dealercare.core.models import AuditEntry, User
 from dealercare.core.roles import Action, Role, allows, require
+from dealercare.customers.models import Customer
 from dealercare.service.models import (
     Delivery,
     FollowUpTask,
@@ -218,6 +219,25 @@ def follow_up_list(*, actor, filters: FollowUpFilters) -> QuerySet:
 def follow_up_get(*, actor, follow_up_id) -> FollowUpTask:
     tasks = FollowUpTask.objects.select_related("order", "order__vehicle", "customer", "done_by")
     return get_for(actor, tasks, follow_up_id, action=Action.FOLLOW_UP_VIEW)
+
+
+def follow_up_calls(*, task: FollowUpTask) -> QuerySet:
+    """The calls made on the task, oldest first, as the audit trail recorded them."""
+    entries = AuditEntry.objects.filter(
+        dealer_id=task.dealer_id,
+        object_type="follow_up",
+        object_id=task.pk,
+        action="follow_up.call",
+    )
+    return entries.select_related("actor", "sealed_with").order_by("id")
+
+
+def follow_up_customer(*, actor, customer_id) -> Customer | None:
+    """The customer a new follow-up task is for, when the number names one of the dealer's."""
+    if not str(customer_id or "").isdigit():
+        return None
+    customers = scope_to_dealer(actor, Customer.objects.filter(merged_into=None, erased_at=None))
+    return customers.filter(pk=int(customer_id)).first()
 
 
 def follow_up_overdue(*, today: date | None = None) -> QuerySet:

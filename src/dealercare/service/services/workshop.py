@@ -2,7 +2,7 @@
 delivery and the follow-up visit. One business action, one transaction each."""
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -32,15 +32,14 @@ from dealercare.customers.models import Channel, Customer
 from dealercare.service.events import ServiceAuditObject, ServiceEvent
 from dealercare.service.models import (
     Delivery,
-    FollowUpTask,
     ProgressReport,
     QualityInspection,
     Reception,
     RepairOrder,
     RepairOrderLine,
-    ServiceSettings,
     WalkAround,
 )
+from dealercare.service.services.follow_ups import follow_up_plan
 from dealercare.service.services.orders import repair_order_open, repair_order_transition
 from dealercare.vehicles.models import MileageReading, Vehicle
 from dealercare.vehicles.services import MAX_ODOMETER_KM, vehicle_record_mileage
@@ -588,78 +587,3 @@ def delivery_record(*, actor, order: RepairOrder, data: DeliveryInput) -> Delive
 def repair_order_close(*, actor, order: RepairOrder) -> RepairOrder:
     """Close a delivered order: nothing on it changes any more."""
     return repair_order_transition(actor=actor, order=order, move="close")
-
-
-# ---------------------------------------------------------------------- follow-up (R-SVC-7)
-
-
-def follow_up_days(dealer_id: int) -> int:
-    settings_row = ServiceSettings.objects.filter(dealer_id=dealer_id).first()
-    return settings_row.follow_up_days if settings_row else ServiceSettings().follow_up_days
-
-
-def follow_up_plan(*, actor, order: RepairOrder, delivered_at: datetime) -> FollowUpTask:
-    """The follow-up visit for the customer-service team, due ``follow_up_days`` after the
-    delivery, by the customer's preferred channel. Runs inside the delivery's transaction."""
-    due = timezone.localdate(delivered_at) + timedelta(days=follow_up_days(order.dealer_id))
-    task, _created = FollowUpTask.objects.get_or_create(
-        order=order,
-        kind=FollowUpTask.Kind.AFTER_SERVICE,
-        defaults={
-            "dealer_id": order.dealer_id,
-            "customer_id": order.customer_id,
-            "due_on": due,
-            "channel": order.customer.preferred_channel,
-        },
-    )
-    event = AuditEvent(
-        action=ServiceEvent.FOLLOW_UP_CREATE,
-        object_type=ServiceAuditObject.FOLLOW_UP,
-        object_id=task.pk,
-        label=order.number,
-        customer_id=order.customer_id,
-        changes=changes_between({}, {"due_on": due, "channel": task.channel}),
-    )
-    audit_record(actor=actor, dealer=order.dealer, event=event)
-    return task
-
-
-CLOSING_STATUSES = (FollowUpTask.Status.DONE, FollowUpTask.Status.UNREACHABLE)
-
-
-@transaction.atomic
-def follow_up_complete(
-    *, actor, task: FollowUpTask, status: str, result: str, version: int | None = None
-) -> FollowUpTask:
-    """Record the visit: done with a short result, or the customer could not be reached."""
-    require(actor, Action.FOLLOW_UP_HANDLE)
-    errors = FieldErrors()
-    with errors.field("status"):
-        status = clean_choice(
-            status,
-            [c for c in FollowUpTask.Status.choices if c[0] in CLOSING_STATUSES],
-            required=True,
-        )
-    with errors.field("result"):
-        result = clean_text(result, max_length=NOTE_MAX, multiline=True, required=True)
-    errors.raise_if_any()
-    task = FollowUpTask.objects.select_for_update().get(pk=task.pk)
-    if version is not None and task.version != version:
-        raise StaleVersion()
-    if task.status != FollowUpTask.Status.OPEN:
-        raise InvalidTransition()
-    task.status, task.result = status, result
-    task.done_at, task.done_by = timezone.now(), actor
-    task.assigned_to = task.assigned_to or actor
-    task.version += 1
-    task.save()
-    event = AuditEvent(
-        action=ServiceEvent.FOLLOW_UP_DONE,
-        object_type=ServiceAuditObject.FOLLOW_UP,
-        object_id=task.pk,
-        label=task.order.number if task.order_id else f"#{task.pk}",
-        customer_id=task.customer_id,
-        changes={"status": [FollowUpTask.Status.OPEN, status], "result": ["", result]},
-    )
-    audit_record(actor=actor, dealer=actor.dealer, event=event)
-    return task

@@ -17,14 +17,16 @@ from dealercare.service.forms.workshop import (
     AssignForm,
     DelayForm,
     DeliveryForm,
+    FollowUpCallForm,
+    FollowUpCreateForm,
     FollowUpFilterForm,
-    FollowUpResultForm,
     InspectionForm,
     JobMoveForm,
     ProgressForm,
     ReceptionForm,
 )
 from dealercare.service.selectors import workshop as selectors
+from dealercare.service.services import follow_ups
 from dealercare.service.services import workshop as services
 from dealercare.service.services.workshop_print import PDF_TYPE, repair_order_pdf, walk_around
 from dealercare.vehicles.selectors import VehicleFilters, vehicle_get, vehicle_list
@@ -276,16 +278,47 @@ def follow_up_list(request):
 @staff_page("GET", "POST")
 @no_store
 def follow_up_detail(request, follow_up_id):
+    """The task and, while it is open, the call script."""
     task = selectors.follow_up_get(actor=request.user, follow_up_id=follow_up_id)
-    form = bound(request, FollowUpResultForm, initial={"version": task.version})
+    form = bound(request, FollowUpCallForm, initial={"version": task.version})
     outcome = submit(
         form,
-        lambda: services.follow_up_complete(actor=request.user, task=task, **form.cleaned_data),
+        lambda: follow_ups.follow_up_call(
+            actor=request.user,
+            task=task,
+            call=form.to_call(),
+            version=form.cleaned_data["version"],
+        ),
     )
     if outcome.done:
-        messages.success(request, _("Follow-up visit recorded."))
-        return redirect("service:follow_up_list")
-    return render(request, "service/workshop/follow_up.html", {"task": task, "form": form})
+        messages.success(request, _("Call recorded."))
+        return redirect("service:follow_up_detail", follow_up_id=task.pk)
+    context = {"task": task, "form": form, "today": timezone.localdate()}
+    context["calls"] = selectors.follow_up_calls(task=task)
+    return render(request, "service/workshop/follow_up.html", context)
+
+
+@staff_page("GET", "POST")
+def follow_up_create(request):
+    """A call to make for another reason, for a customer (from the customer's page)."""
+    require(request.user, Action.FOLLOW_UP_HANDLE)
+    customer_id = request.POST.get("customer_id") or request.GET.get("customer")
+    customer = selectors.follow_up_customer(actor=request.user, customer_id=customer_id)
+    vehicles = customer.vehicles.all() if customer else ()
+    form = bound(
+        request,
+        FollowUpCreateForm,
+        vehicles=vehicles,
+        initial={"customer_id": customer.pk if customer else None},
+    )
+    outcome = submit(
+        form, lambda: follow_ups.follow_up_create(actor=request.user, data=form.to_input())
+    )
+    if outcome.done:
+        messages.success(request, _("Follow-up task created."))
+        return redirect("service:follow_up_detail", follow_up_id=outcome.value.pk)
+    context = {"form": form, "customer": customer}
+    return render(request, "service/workshop/follow_up_form.html", context)
 
 
 urlpatterns = [
@@ -304,5 +337,6 @@ urlpatterns = [
     path("orders/<int:order_id>/delivery/close/", delivery_close, name="workshop_close"),
     path("orders/<int:order_id>/print.pdf", order_print, name="workshop_print"),
     path("follow-ups/", follow_up_list, name="follow_up_list"),
+    path("follow-ups/new/", follow_up_create, name="follow_up_create"),
     path("follow-ups/<int:follow_up_id>/", follow_up_detail, name="follow_up_detail"),
 ]
