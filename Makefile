@@ -52,7 +52,7 @@ format: venv
 
 test: system-packages venv lint messages
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run -v0
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -n auto
 
 clean:
 	rm -rf $(VENV) dealercare.sqlite3 staticfiles test-artifacts
