@@ -102,6 +102,16 @@ class AuditEvent:
     subject: str = ""
 
 
+def _chain_head_locked(dealer_id: int | None) -> AuditChainHead:
+    """The dealer's chain head, locked: one query once the chain exists."""
+    heads = AuditChainHead.objects.select_for_update()
+    head = heads.filter(dealer_id=dealer_id).first()
+    if head is None:
+        AuditChainHead.objects.get_or_create(dealer_id=dealer_id)
+        head = heads.get(dealer_id=dealer_id)
+    return head
+
+
 def audit_record(*, actor, dealer: Dealer | None, event: AuditEvent) -> AuditEntry:
     return audit_record_many(actor=actor, dealer=dealer, events=[event])[0]
 
@@ -113,8 +123,7 @@ def audit_record_many(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit entries are written inside the business transaction")
     dealer_id = dealer.pk if dealer else None
-    AuditChainHead.objects.get_or_create(dealer_id=dealer_id)
-    head = AuditChainHead.objects.select_for_update().get(dealer_id=dealer_id)
+    head = _chain_head_locked(dealer_id)
     now = timezone.now()
     events = list(events)
     keys = personal_keys_for(dealer_id=dealer_id, subjects=(e.subject for e in events if e.subject))

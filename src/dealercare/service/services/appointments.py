@@ -205,7 +205,8 @@ def appointment_clean(actor, data: AppointmentInput, capacity: ServiceCapacity) 
     """Every field checked, all errors at once (422 naming each field)."""
     errors = FieldErrors()
     clean: dict = {}
-    vehicle = Vehicle.objects.filter(pk=data.vehicle_id, dealer_id=actor.dealer_id).first()
+    vehicles = Vehicle.objects.select_related("owner")
+    vehicle = vehicles.filter(pk=data.vehicle_id, dealer_id=actor.dealer_id).first()
     if vehicle is None:
         errors.add("vehicle_id", _("Unknown vehicle."))
     customer = None
@@ -325,7 +326,10 @@ def appointment_book(*, actor, data: AppointmentInput, diagnosis=None) -> Appoin
     appointment = Appointment.objects.create(
         dealer_id=actor.dealer_id, created_by=actor, diagnosis=diagnosis, **clean
     )
-    appointment.services.set(services)
+    Booked = Appointment.services.through
+    Booked.objects.bulk_create(
+        [Booked(appointment=appointment, serviceoperation=s) for s in services]
+    )
     changes = changes_between({}, _snapshot(appointment), _MASKS)
     if services:
         changes["services"] = ["", ", ".join(s.code for s in services)]
