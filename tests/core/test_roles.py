@@ -80,6 +80,12 @@ EXPECTED: dict[Action, frozenset[Role]] = {
     Action.STOCK_MOVE: roles(ADMIN, PARTS),
     Action.FOLLOW_UP_VIEW: roles(ADMIN, MANAGER, ADVISOR, CSR),
     Action.FOLLOW_UP_HANDLE: roles(ADMIN, MANAGER, CSR),
+    # Surveys: the customer-service desk sends them and asks them on the phone; the
+    # manager reads the month's results and writes the questions.
+    Action.SURVEY_VIEW: roles(ADMIN, MANAGER, CSR),
+    Action.SURVEY_ANSWER: roles(ADMIN, MANAGER, CSR),
+    Action.SURVEY_RESULTS: roles(ADMIN, MANAGER),
+    Action.SURVEY_MANAGE: roles(ADMIN, MANAGER),
 }
 
 

@@ -69,6 +69,11 @@ class Action(models.TextChoices):
     STOCK_MOVE = "stock.move", _("Receive, issue, return and adjust stock")
     FOLLOW_UP_VIEW = "follow_up.view", _("See follow-up visit tasks")
     FOLLOW_UP_HANDLE = "follow_up.handle", _("Make follow-up visits")
+    # Satisfaction surveys (R-SAT-1)
+    SURVEY_VIEW = "survey.view", _("See satisfaction surveys, invitations and answers")
+    SURVEY_ANSWER = "survey.answer", _("Send surveys and fill them in with the customer")
+    SURVEY_RESULTS = "survey.results", _("See satisfaction results (CSI, NPS)")
+    SURVEY_MANAGE = "survey.manage", _("Write and change survey templates")
 
 
 A = Action
@@ -108,6 +113,9 @@ _SERVICE_DESK = {
     A.PART_VIEW,
     A.FOLLOW_UP_VIEW,
 }
+# Customer service sends the surveys and asks them on the phone; managers read the results
+# and write the questions.
+_SURVEY_DESK = {A.SURVEY_VIEW, A.SURVEY_ANSWER}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.DEALER_ADMIN: frozenset(set(Action) - {A.BRAND_AGGREGATES}),
@@ -118,6 +126,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         | {A.OUTBOX_VIEW, A.OUTBOX_MANAGE}
         | _SERVICE_DESK
         | {A.SERVICE_SETUP, A.EQUIPMENT_MANAGE, A.PART_MANAGE, A.FOLLOW_UP_HANDLE}
+        | _SURVEY_DESK
+        | {A.SURVEY_RESULTS, A.SURVEY_MANAGE}
     ),
     Role.SALES: frozenset(_CUSTOMER_DESK - {A.MILEAGE_RECORD}),
     Role.ADVISOR: frozenset(_CUSTOMER_DESK | {A.CUSTOMER_MERGE} | _SERVICE_DESK),
@@ -132,6 +142,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         | {A.OUTBOX_VIEW, A.OUTBOX_MANAGE}
         | {A.APPOINTMENT_VIEW, A.APPOINTMENT_BOOK, A.ROADSIDE_HANDLE, A.REPAIR_ORDER_VIEW}
         | {A.FOLLOW_UP_VIEW, A.FOLLOW_UP_HANDLE}
+        | _SURVEY_DESK
     ),
     Role.INSURANCE: frozenset(
         {A.CUSTOMER_VIEW, A.CUSTOMER_REVEAL, A.VEHICLE_VIEW, A.VEHICLE_UPDATE}
