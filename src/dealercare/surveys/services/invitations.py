@@ -167,3 +167,28 @@ def invitation_channel_for(customer) -> str:
     """The customer's preferred written channel, else SMS."""
     preferred = getattr(customer, "preferred_channel", "")
     return preferred if preferred in ("sms", "wechat", "email") else SurveyChannel.SMS
+
+
+def invite_targets(
+    actor, *, customer_id=None, vehicle_id=None, repair_order_id=None
+) -> dict[str, object]:
+    """The customer, vehicle and repair order that ids name, within the actor's dealer; an
+    id that names nothing there is refused under its field."""
+    from dealercare.customers.models import Customer
+    from dealercare.service.models import RepairOrder
+    from dealercare.vehicles.models import Vehicle
+
+    errors = FieldErrors()
+    found: dict[str, object] = {}
+    for name, model, pk in (
+        ("customer", Customer, customer_id),
+        ("vehicle", Vehicle, vehicle_id),
+        ("repair_order", RepairOrder, repair_order_id),
+    ):
+        found[name] = None
+        if pk is not None:
+            found[name] = model.objects.filter(pk=pk, dealer_id=actor.dealer_id).first()
+            if found[name] is None:
+                errors.add(f"{name}_id", _("Not found."))
+    errors.raise_if_any()
+    return found
