@@ -1,0 +1,16 @@
+"""Every write of the complaints desk: one function per business action, one transaction.
+Other apps (follow-up visits, surveys) call :func:`complaint_receive`."""
+
+from dealercare.complaints.services.receive import (
+    clock_times,
+    complaint_event,
+    complaint_receive,
+    complaint_settings,
+)
+
+__all__ = [
+    "clock_times",
+    "complaint_event",
+    "complaint_receive",
+    "complaint_settings",
+]
