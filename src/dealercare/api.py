@@ -10,6 +10,7 @@ from ninja.renderers import BaseRenderer
 from ninja.responses import NinjaJSONEncoder
 
 from dealercare.analytics.api import router as brand_router
+from dealercare.complaints.api import router as complaints_router
 from dealercare.core.api import BearerToken
 from dealercare.core.api import router as auth_router
 from dealercare.core.api_errors import add_error_handlers
@@ -72,4 +73,5 @@ api.add_router("/v1", privacy_router)
 api.add_router("/v1/vehicles", vehicles_router)
 api.add_router("/v1", service_router)
 api.add_router("/v1", parts_router)
+api.add_router("/v1", complaints_router)
 api.add_router("/v1", surveys_router)

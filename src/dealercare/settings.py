@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "dealercare.vehicles",
     "dealercare.parts",
     "dealercare.service",
+    "dealercare.complaints",
     "dealercare.surveys",
     "dealercare.analytics",
 ]

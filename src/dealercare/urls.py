@@ -11,6 +11,7 @@ urlpatterns = [
     path("vehicles/", include("dealercare.vehicles.urls")),
     path("service/", include("dealercare.service.urls")),
     path("parts/", include("dealercare.parts.urls")),
+    path("complaints/", include("dealercare.complaints.urls")),
     path("", include("dealercare.core.messaging.urls")),
     path("", include("dealercare.core.urls")),
     path("", include("dealercare.analytics.urls")),

@@ -168,3 +168,42 @@ def test_after_delivery_the_job_invites_once_per_order(cast):
             repair_order=delivered, channel="sms",
         )  # fmt: skip
     assert refused.value.code == "survey_order_invited"
+
+
+def test_a_detractor_opens_one_complaint_prefilled_with_its_clock_running(cast):
+    from dealercare.complaints.models import Complaint
+
+    order = order_in(cast, "delivered", delivered_at=timezone.now() - timedelta(days=1))
+    invitation = survey_invite(
+        actor=cast.staff_a[Role.CSR], template=default_survey(cast.dealer_a),
+        repair_order=order, channel="sms",
+    )  # fmt: skip
+    answers = happy_answers(invitation.template, nps=3, text="等了三个小时才交车")
+    response = survey_answer(token=token_of(invitation), answers=answers)
+    complaint = Complaint.objects.get()
+    assert response.complaint == complaint and complaint.channel == "survey"
+    assert complaint.customer_id == order.customer_id and complaint.vehicle_id == order.vehicle_id
+    assert complaint.repair_order_id == order.pk
+    assert "等了三个小时才交车" in complaint.content and "3" in complaint.content
+    assert complaint.received_at == response.answered_at
+    assert complaint.first_response_due_at == response.answered_at + timedelta(hours=24)
+    assert complaint.received_by == cast.staff_a[Role.CSR]  # who sent the survey
+    with pytest.raises(BusinessRuleViolation):
+        survey_answer(token=token_of(invitation), answers=answers)
+    assert Complaint.objects.count() == 1
+
+
+def test_a_happy_answer_opens_no_complaint(cast):
+    from dealercare.complaints.models import Complaint
+
+    invitation = invited(cast)
+    survey_answer(token=token_of(invitation), answers=happy_answers(invitation.template, nps=7))
+    assert not Complaint.objects.exists()
+
+
+def test_the_agent_receives_the_complaint_of_an_unhappy_call(cast):
+    invitation = invited(cast)
+    agent = cast.staff_a[Role.MANAGER]
+    answers = happy_answers(invitation.template, satisfaction=1)
+    response = survey_answer_by_agent(actor=agent, invitation=invitation, answers=answers)
+    assert response.complaint.received_by == agent

@@ -172,6 +172,15 @@ class SurveyResponse(TenantModel):
     satisfaction = models.PositiveSmallIntegerField(_("satisfaction"), null=True, blank=True)
     nps = models.PositiveSmallIntegerField(_("recommendation"), null=True, blank=True)
     unhappy = models.BooleanField(_("unhappy"), default=False)
+    # The complaint an unhappy answer opened (surveys know complaints, never the reverse).
+    complaint = models.ForeignKey(
+        "complaints.Complaint",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("complaint"),
+    )
 
     class Meta:
         indexes = [

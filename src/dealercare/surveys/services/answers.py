@@ -146,7 +146,7 @@ def _record(*, invitation: SurveyInvitation, answers: Mapping, actor, source) ->
         ),
     )
     if response.unhappy:
-        survey_complaint_open(actor=actor, response=response, questions=questions, clean=clean)
+        survey_complaint_open(response=response, questions=questions, clean=clean)
     return response
 
 

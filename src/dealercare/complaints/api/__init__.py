@@ -1,0 +1,5 @@
+"""The complaints API under /api/v1/: complaints, inquiries, the escalation ladder."""
+
+from ninja import Router
+
+router = Router()
