@@ -70,6 +70,8 @@ NAV_ITEMS = (
         "service:follow_up_list",
         Action.FOLLOW_UP_VIEW,
     ),
+    NavItem(_("Surveys"), "surveys:invitations", "surveys", Action.SURVEY_VIEW),
+    NavItem(_("Satisfaction results"), "surveys:results", "surveys:results", Action.SURVEY_RESULTS),
 )
 
 

@@ -177,7 +177,7 @@ class InvitationPageOut(Schema):
 
 
 class InvitationQuery(Schema):
-    q: text(50) = Field("", description="The customer's name (beginning)")
+    q: text(50) = Field("", description="Plate (beginning)")
     kind: text(3) = ""
     state: text(8) = Field("", description="open, answered or expired")
     page: PageNumber = 1
@@ -249,7 +249,7 @@ class ResponsePageOut(Schema):
 
 
 class ResponseQuery(Schema):
-    q: text(50) = Field("", description="The customer's name (beginning)")
+    q: text(50) = Field("", description="Plate (beginning)")
     kind: text(3) = ""
     month: Month | None = Field(None, description="YYYY-MM")
     unhappy: bool = False

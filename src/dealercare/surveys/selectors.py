@@ -63,7 +63,7 @@ def invitation_list(*, actor, filters: InvitationFilters = InvitationFilters()) 
         ),
     )
     if filters.q.strip():
-        rows = rows.filter(customer__name__startswith=filters.q.strip())
+        rows = rows.filter(vehicle__plate__startswith=filters.q.strip().upper())
     if filters.kind:
         rows = rows.filter(template__kind=filters.kind)
     now = timezone.now()
@@ -118,7 +118,7 @@ def response_list(*, actor, filters: ResponseFilters = ResponseFilters()) -> Que
         ),
     )
     if filters.q.strip():
-        rows = rows.filter(customer__name__startswith=filters.q.strip())
+        rows = rows.filter(vehicle__plate__startswith=filters.q.strip().upper())
     if filters.kind:
         rows = rows.filter(template__kind=filters.kind)
     if filters.month:
