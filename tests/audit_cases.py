@@ -99,7 +99,42 @@ def write_every_kind_of_entry(cast):
     data_quality_export(actor=manager)
     with transaction.atomic():
         audit_record(actor=None, dealer=cast.dealer_a, event=odd_values_event(person))
+    survey_entries(cast, person, car)
     return person
+
+
+def survey_entries(cast, person, car) -> None:
+    """Each audited survey service once: a template, its questions, a link sent and
+    answered through the link, and a call filled in by the agent."""
+    from dealercare.surveys.services import answers, invitations, templates
+
+    manager, agent = cast.staff_a[Role.MANAGER], cast.staff_a[Role.CSR]
+    survey = templates.survey_template_create(
+        actor=manager, data=templates.TemplateInput(kind="csi", name="快修回访")
+    )
+    survey = templates.survey_template_update(
+        actor=manager, template=survey, changes={"name": "快修满意度回访"}, version=survey.version
+    )
+    kept = templates.survey_question_add(
+        actor=manager,
+        template=survey,
+        data=templates.QuestionInput(text="总体满意度", type="scale_1_5", measure="satisfaction"),
+    )
+    dropped = templates.survey_question_add(
+        actor=manager, template=survey, data=templates.QuestionInput(text="建议", type="text")
+    )
+    templates.survey_questions_reorder(
+        actor=manager, template=survey, question_ids=[dropped.pk, kept.pk]
+    )
+    templates.survey_question_remove(actor=manager, question=dropped)
+    survey.refresh_from_db()
+    sent = invitations.survey_invite(
+        actor=agent, template=survey, customer=person, vehicle=car, channel="sms"
+    )
+    answers.survey_answer(token=sent.link.strip("/").split("/")[-1], answers={kept.pk: 5})
+    answers.survey_answer_by_agent(
+        actor=agent, customer=person, template=survey, answers={kept.pk: 4}
+    )
 
 
 def odd_values_event(customer) -> AuditEvent:

@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 ANSWER_FIELDS = {
     "satisfaction": _("satisfaction"),
     "nps": _("recommendation"),
-    "answers": _("answers"),
-    "questions": _("questions"),
+    "question": _("question"),
+    "question_order": _("order of the questions"),
 }
 
 

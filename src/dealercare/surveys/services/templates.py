@@ -229,7 +229,7 @@ def survey_question_add(
     audit_record(
         actor=actor,
         dealer=template.dealer,
-        event=_event(SurveyEvent.QUESTION_ADD, template, {"questions": ["", question.text]}),
+        event=_event(SurveyEvent.QUESTION_ADD, template, {"question": ["", question.text]}),
     )
     return question
 
@@ -249,7 +249,7 @@ def survey_question_remove(
     audit_record(
         actor=actor,
         dealer=template.dealer,
-        event=_event(SurveyEvent.QUESTION_REMOVE, template, {"questions": [question.text, ""]}),
+        event=_event(SurveyEvent.QUESTION_REMOVE, template, {"question": [question.text, ""]}),
     )
     return template
 
@@ -271,7 +271,7 @@ def survey_questions_reorder(
         actor=actor,
         dealer=template.dealer,
         event=_event(
-            SurveyEvent.QUESTION_REORDER, template, {"questions": [current, question_ids]}
+            SurveyEvent.QUESTION_REORDER, template, {"question_order": [current, question_ids]}
         ),
     )
     return template
