@@ -7,6 +7,7 @@ from dealercare.core.roles import Role
 from dealercare.demo_data import dealer_fill
 from dealercare.demo_parts import parts_demo_fill
 from dealercare.service_demo import service_demo_fill
+from dealercare.surveys_demo import surveys_demo_fill
 
 
 class Command(BaseCommand):
@@ -30,10 +31,12 @@ class Command(BaseCommand):
                 dealer_fill(dealer, customers=customers, vehicles=vehicles, seed=seed)
                 parts_demo_fill(dealer)
                 workshop = service_demo_fill(dealer, seed=seed)
+                surveys = surveys_demo_fill(dealer, seed=seed)
                 self.stdout.write(
                     f"{name}: {customers} customers, ~{vehicles} vehicles, "
                     f"{workshop['history']} repair orders in the last year, "
-                    f"{workshop['today']} today, {workshop['booked']} bookings ahead loaded"
+                    f"{workshop['today']} today, {workshop['booked']} bookings ahead, "
+                    f"{surveys['answered']} survey answers loaded"
                 )
             else:
                 self.stdout.write(f"{name}: already loaded")
