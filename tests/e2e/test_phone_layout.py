@@ -114,10 +114,11 @@ def archive(cast) -> dict:
     operation = new_operation(cast, name="更换前刹车片及刹车盘并检查制动液液位和管路密封")
     line = add_labour(advisor, order, operation)
     add_part(advisor, order, new_part(cast.dealer_a), quantity=2, pay_type="warranty")
+    surveys, token = _survey_samples(cast, owner, vehicle)
     return {
         "samples": {  # by URL namespace: the object each kwarg names
             "parts": {"part_id": part.pk, "supplier_id": supplier.pk},
-            "": {"name": next(iter(registered_jobs()))},
+            "": {"name": next(iter(registered_jobs())), "token": token},
             "customers": {"pk": owner.pk, "field": "phone"},
             "messaging": {"pk": message.pk},
             "vehicles": {"pk": vehicle.pk},
@@ -129,9 +130,38 @@ def archive(cast) -> dict:
                 "line_id": line.pk,
             }
             | booking,
+            "surveys": surveys,
         },
         "duplicate": duplicate.pk,
     }
+
+
+def _survey_samples(cast, owner, vehicle) -> tuple[dict, str]:
+    """A survey answered on the phone with a long comment, one waiting for its answer, and
+    the link of that one (the customer's public page)."""
+    from dealercare.surveys.services.answers import survey_answer_by_agent
+    from dealercare.surveys.services.invitations import survey_invite
+    from tests.surveys.factories import default_survey, happy_answers, questions_of, token_of
+
+    agent = cast.staff_a[Role.CSR]
+    template = default_survey(cast.dealer_a)
+    comment = "交车时间比约定晚了两个小时，但服务顾问主动道歉并赠送了洗车券，总体还算满意。" * 3
+    answered = survey_invite(actor=agent, template=template, customer=owner, channel="phone")
+    response = survey_answer_by_agent(
+        actor=agent,
+        invitation=answered,
+        answers=happy_answers(template, text=comment, satisfaction=2),
+    )
+    waiting = survey_invite(
+        actor=agent, template=template, customer=owner, vehicle=vehicle, channel="sms"
+    )
+    samples = {
+        "template_id": template.pk,
+        "question_id": questions_of(template)["text"].pk,
+        "invitation_id": waiting.pk,
+        "response_id": response.pk,
+    }
+    return samples, token_of(waiting)
 
 
 def _booking_samples(advisor, manager, vehicle) -> dict:
