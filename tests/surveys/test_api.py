@@ -139,6 +139,9 @@ def test_another_dealers_ids_are_not_found(cast, api_as):
         == 404
     )
     assert outsider.delete(f"/surveys/{template.pk}/questions/{q['text'].pk}").status_code == 404
+    ids = [question.pk for question in template.questions.all()]
+    reorder = outsider.post(f"/surveys/{template.pk}/questions/order", {"question_ids": ids})
+    assert reorder.status_code == 404
     answered = outsider.post("/survey-responses", {"invitation_id": invitation.pk, "answers": {}})
     assert answered.status_code == 404
     sent = outsider.post(

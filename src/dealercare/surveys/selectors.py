@@ -175,7 +175,9 @@ def _pct(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def survey_results(*, actor, month: date, kind: str = "csi") -> SurveyResults:
+def survey_results(
+    *, actor, month: date, kind: str = "csi", with_questions: bool = True
+) -> SurveyResults:
     """The month's figures of one kind of survey (CSI after service, SSI after sale).
 
     CSI/SSI % is the share of 4 and 5 ("satisfied", "very satisfied") among the answers to
@@ -222,7 +224,7 @@ def survey_results(*, actor, month: date, kind: str = "csi") -> SurveyResults:
         detractors=detractors,
         nps=nps,
         unhappy=figures["unhappy"],
-        questions=_distribution(responses),
+        questions=_distribution(responses) if with_questions else [],
     )
 
 
@@ -260,4 +262,5 @@ def _distribution(responses: QuerySet) -> list[QuestionResult]:
 
 
 def survey_results_months(*, actor, months: list[date], kind: str = "csi") -> list[SurveyResults]:
-    return [survey_results(actor=actor, month=m, kind=kind) for m in months]
+    """The headline figures of several months (the trend), without the distributions."""
+    return [survey_results(actor=actor, month=m, kind=kind, with_questions=False) for m in months]

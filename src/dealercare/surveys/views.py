@@ -228,6 +228,8 @@ def _months_before(month: date, count: int) -> list[date]:
 def survey_results(request):
     form = ResultsForm(request.GET)
     month, kind = form.chosen()
+    if not request.GET:
+        form = ResultsForm(initial={"month": month, "kind": kind})
     results = selectors.survey_results(actor=request.user, month=month, kind=kind)
     trend = selectors.survey_results_months(
         actor=request.user, months=_months_before(month, 12), kind=kind
