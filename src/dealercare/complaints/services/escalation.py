@@ -202,8 +202,9 @@ def _messages(now, clock: str, level: int, channel_by_dealer: dict) -> list[Outb
         subject = texts["subject"] % words
         body = texts["body"] % (words | {"clock": texts["clocks"][row_clock]})
         channels = [MessageChannel.INBOX]
-        if level > 0:
-            channels.append(channel_by_dealer.get((dealer, level), MessageChannel.EMAIL))
+        step_channel = channel_by_dealer.get((dealer, level), MessageChannel.EMAIL)
+        if level > 0 and step_channel != MessageChannel.INBOX:
+            channels.append(step_channel)
         for channel in channels:
             address = username if channel == MessageChannel.INBOX else (email or "")
             if channel not in (MessageChannel.INBOX, MessageChannel.EMAIL):
