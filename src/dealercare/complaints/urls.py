@@ -1,2 +1,4 @@
+from dealercare.complaints.views import desk
+
 app_name = "complaints"
-urlpatterns = []
+urlpatterns = [*desk.urlpatterns]
