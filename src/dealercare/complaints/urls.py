@@ -1,4 +1,4 @@
-from dealercare.complaints.views import desk
+from dealercare.complaints.views import analysis, desk
 
 app_name = "complaints"
-urlpatterns = [*desk.urlpatterns]
+urlpatterns = [*desk.urlpatterns, *analysis.urlpatterns]
