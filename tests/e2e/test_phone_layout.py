@@ -111,6 +111,7 @@ def archive(cast) -> dict:
         location="一号车间二号工位旁工具柜",
     )
     order, follow_up = workshop_samples(advisor, vehicle)
+    complaints = _complaint_samples(cast, vehicle)
     operation = new_operation(cast, name="更换前刹车片及刹车盘并检查制动液液位和管路密封")
     line = add_labour(advisor, order, operation)
     add_part(advisor, order, new_part(cast.dealer_a), quantity=2, pay_type="warranty")
@@ -131,6 +132,7 @@ def archive(cast) -> dict:
             }
             | booking,
             "surveys": surveys,
+            "complaints": complaints,
         },
         "duplicate": duplicate.pk,
     }
@@ -162,6 +164,38 @@ def _survey_samples(cast, owner, vehicle) -> tuple[dict, str]:
         "response_id": response.pk,
     }
     return samples, token_of(waiting)
+
+
+def _complaint_samples(cast, vehicle) -> dict:
+    """A complaint with long values, late, warned and escalated; a root cause with an
+    action (the complaints desk's pages)."""
+    from dealercare.complaints.services import complaint_receive
+    from dealercare.complaints.services.analysis import preventive_action_add, root_cause_create
+    from dealercare.complaints.services.escalation import complaints_escalate
+
+    manager = cast.staff_a[Role.MANAGER]
+    complaint = complaint_receive(
+        actor=cast.staff_a[Role.CSR],
+        channel="hotline",
+        content="第二次因为同一个问题返修，空调仍然不制冷，等待时间超过三个小时，没有人主动联系。"
+        * 3,
+        wanted_outcome="免费更换压缩机并赔偿误工费，同时希望服务经理亲自回电说明情况。",
+        customer=vehicle.owner,
+        vehicle=vehicle,
+        received_at=timezone.now() - timedelta(hours=30),
+    )
+    complaints_escalate()
+    cause = root_cause_create(
+        actor=manager, title="交车前未按标准流程复检空调系统", complaint_ids=str(complaint.pk)
+    )
+    action = preventive_action_add(
+        actor=manager,
+        root_cause=cause,
+        description="交车前增加空调系统复检并由质检员签字确认",
+        owner_id=manager.pk,
+        due_date=timezone.localdate() + timedelta(days=14),
+    )
+    return {"complaint_id": complaint.pk, "root_cause_id": cause.pk, "action_id": action.pk}
 
 
 def _booking_samples(advisor, manager, vehicle) -> dict:

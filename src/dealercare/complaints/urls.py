@@ -1,2 +1,4 @@
+from dealercare.complaints.views import analysis, desk
+
 app_name = "complaints"
-urlpatterns = []
+urlpatterns = [*desk.urlpatterns, *analysis.urlpatterns]

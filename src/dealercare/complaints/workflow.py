@@ -47,7 +47,7 @@ COMPLAINT_FLOW = Workflow(
 LIGHT_MOVES = frozenset({"answer", "close"})
 COMPLAINT_MOVES = frozenset(COMPLAINT_FLOW.table) - {"answer"}
 # Moves that need more than a click: their own form and service.
-MOVES_WITH_FORM = frozenset({"assign", "propose", "feedback", "answer"})
+MOVES_WITH_FORM = frozenset({"classify", "assign", "propose", "feedback", "answer"})
 
 
 def moves_for(complaint: Complaint) -> frozenset[str]:

@@ -2,4 +2,7 @@
 
 from ninja import Router
 
+from dealercare.complaints.api import complaints
+
 router = Router()
+router.add_router("", complaints.router)

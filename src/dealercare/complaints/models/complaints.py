@@ -218,8 +218,8 @@ class ComplaintLadderStep(models.Model):
     after the breach. The escalation job writes the defaults for a dealer without rows."""
 
     DEFAULTS = (
-        (1, 0, EscalationTarget.MANAGER, "sms"),
-        (2, 8 * 60, EscalationTarget.GENERAL_MANAGER, "sms"),
+        (1, 0, EscalationTarget.MANAGER, "email"),
+        (2, 8 * 60, EscalationTarget.GENERAL_MANAGER, "email"),
         (3, 24 * 60, EscalationTarget.BRAND, "email"),
     )
 
