@@ -156,3 +156,11 @@ def test_results_page_shows_the_months_figures(cast, client_as):
     assert page.status_code == 200
     assert page.context["results"].satisfaction_pct == 100.0
     assert "<svg" in page.text
+
+
+def test_the_customers_timeline_shows_the_survey(cast, client, client_as):
+    invitation = invited(cast)
+    client.post(invitation.link, form_data(invitation.template, nps=2))
+    timeline = client_as(cast.staff_a[Role.MANAGER]).get(f"/customers/{invitation.customer_id}/")
+    assert timeline.status_code == 200
+    assert "发送了满意度调查" in timeline.text and "回答了满意度调查" in timeline.text
