@@ -90,7 +90,7 @@ class StepForm(forms.Form):
     reason = forms.CharField(required=False, widget=forms.HiddenInput)
     category = forms.ChoiceField(label=_label("category"), choices=Complaint.Category.choices)
     urgency = forms.ChoiceField(label=_label("urgency"), choices=Complaint.Urgency.choices)
-    owner_id = forms.TypedChoiceField(label=_label("owner"), coerce=int)
+    owner_id = forms.TypedChoiceField(label=_("handled by"), coerce=int)
     department = forms.ChoiceField(label=_label("department"), choices=Complaint.Department.choices)
     solve_by = forms.DateTimeField(label=_label("solve_by"), widget=DATETIME)
     investigation = forms.CharField(
@@ -98,7 +98,7 @@ class StepForm(forms.Form):
     )
     solution = forms.CharField(label=_label("solution"), widget=TEXTAREA, max_length=4000)
     answer = forms.CharField(label=_label("answer"), widget=TEXTAREA, max_length=4000)
-    result = forms.CharField(label=_label("result"), widget=TEXTAREA, max_length=2000)
+    result = forms.CharField(label=_("handling result"), widget=TEXTAREA, max_length=2000)
     cause = forms.CharField(label=_label("cause"), widget=TEXTAREA, max_length=2000)
     improvement = forms.CharField(label=_label("improvement"), widget=TEXTAREA, max_length=2000)
     satisfaction = forms.TypedChoiceField(
@@ -163,7 +163,7 @@ class RootCauseForm(forms.Form):
 
 class PreventiveActionForm(forms.Form):
     description = forms.CharField(label=_("preventive action"), max_length=300)
-    owner_id = forms.TypedChoiceField(label=_("owner"), coerce=int)
+    owner_id = forms.TypedChoiceField(label=_("handled by"), coerce=int)
     due_date = forms.DateField(label=_("due"), widget=DATE)
 
     def __init__(self, *args, dealer_id: int, **kwargs):
