@@ -5,7 +5,7 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import StringConstraints
+from pydantic import StrictInt, StringConstraints
 
 from dealercare.core.api_errors import ERRORS
 from dealercare.core.pagination import PAGE_SIZE, page_body, paginate
@@ -272,7 +272,7 @@ def response_list(request, query: Query[ResponseQuery]):
     return page_body(paginate(rows, page=query.page, size=query.size))
 
 
-Answer = int | text(1000)
+Answer = StrictInt | text(1000)
 
 
 class AgentAnswerIn(Schema):

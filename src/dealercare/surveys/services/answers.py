@@ -34,7 +34,7 @@ def answer_field(question: SurveyQuestion) -> str:
 
 def _score(value, scores: range) -> int:
     try:
-        score = int(str(value).strip())
+        score = None if isinstance(value, bool) else int(str(value).strip())
     except (TypeError, ValueError):
         score = None
     if score is None or score not in scores:
