@@ -33,6 +33,13 @@ def test_templates_list_create_read_and_patch(cast, manager, agent):
     assert stale.status_code == 409 and stale.json()["code"] == "stale_version"
 
 
+def test_a_new_dealer_starts_with_the_default_surveys(cast, api_as):
+    agent = api_as(cast.staff_b[Role.CSR])
+    rows = agent.get("/surveys").json()
+    assert sorted(r["kind"] for r in rows) == ["csi", "ssi"]
+    assert agent.get("/surveys").json() == rows
+
+
 def test_template_input_is_checked_field_by_field(cast, manager):
     default_survey(cast.dealer_a)
     answer = manager.post("/surveys", {"kind": "xyz", "name": "售后服务满意度回访"})

@@ -87,6 +87,8 @@ def _template(request, template_id) -> object:
 
 @router.get("/surveys", response={200: list[TemplateRowOut], **ERRORS})
 def survey_list(request):
+    """The dealer's surveys; a dealer starts with a CSI and an SSI survey."""
+    templates.survey_templates_ensure_for(request.user)
     return list(selectors.template_list(actor=request.user))
 
 

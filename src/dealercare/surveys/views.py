@@ -29,9 +29,8 @@ from dealercare.surveys.services import invitations, templates
 
 @staff_page("GET")
 def survey_list(request):
+    templates.survey_templates_ensure_for(request.user)
     rows = selectors.template_list(actor=request.user)
-    if not rows.exists() and allows(request.user, Action.SURVEY_ANSWER):
-        templates.survey_templates_ensure(request.user.dealer)
     context = {"templates": rows, "can_manage": allows(request.user, Action.SURVEY_MANAGE)}
     return render(request, "surveys/list.html", context)
 
@@ -149,7 +148,7 @@ def invitation_list(request):
 @staff_page("GET", "POST")
 def invitation_send(request):
     require(request.user, Action.SURVEY_ANSWER)
-    templates.survey_templates_ensure(request.user.dealer)
+    templates.survey_templates_ensure_for(request.user)
     active = selectors.template_list(actor=request.user, active_only=True)
     initial = {"customer_id": request.GET.get("customer"), "channel": "sms"}
     form = InviteForm(

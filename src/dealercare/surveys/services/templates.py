@@ -11,7 +11,7 @@ from dealercare.core.audit import AuditEvent, audit_record
 from dealercare.core.cleaning import FieldErrors, clean_choice, clean_text
 from dealercare.core.errors import BusinessRuleViolation, InvalidInput, StaleVersion
 from dealercare.core.models import Dealer
-from dealercare.core.roles import Action, require
+from dealercare.core.roles import Action, allows, require
 from dealercare.surveys.events import SurveyAuditObject, SurveyError, SurveyEvent
 from dealercare.surveys.models import (
     Measure,
@@ -85,6 +85,14 @@ def survey_templates_ensure(dealer: Dealer) -> list[SurveyTemplate]:
             )
             made.append(template)
     return made
+
+
+def survey_templates_ensure_for(actor) -> None:
+    """Before a sender's first look at the surveys: the dealer's defaults are there."""
+    if not (allows(actor, Action.SURVEY_ANSWER) and actor.dealer_id):
+        return
+    if not SurveyTemplate.objects.filter(dealer_id=actor.dealer_id).exists():
+        survey_templates_ensure(actor.dealer)
 
 
 @dataclass
