@@ -80,6 +80,7 @@ def write_every_kind_of_entry(cast):
         version=car.version,
     )
     vehicle_record_mileage(actor=manager, vehicle=car, km=12000)
+    _complaint_entries(cast, person, car)
     spare = vehicle_create(
         actor=manager, data=VehicleInput(vin="LFV7EG774LE799499", make="星途", model_name="瑶光")
     )
@@ -99,7 +100,112 @@ def write_every_kind_of_entry(cast):
     data_quality_export(actor=manager)
     with transaction.atomic():
         audit_record(actor=None, dealer=cast.dealer_a, event=odd_values_event(person))
+    survey_entries(cast, person, car)
     return person
+
+
+def survey_entries(cast, person, car) -> None:
+    """Each audited survey service once: a template, its questions, a link sent and
+    answered through the link, and a call filled in by the agent."""
+    from dealercare.surveys.services import answers, invitations, templates
+
+    manager, agent = cast.staff_a[Role.MANAGER], cast.staff_a[Role.CSR]
+    survey = templates.survey_template_create(
+        actor=manager, data=templates.TemplateInput(kind="csi", name="快修回访")
+    )
+    survey = templates.survey_template_update(
+        actor=manager, template=survey, changes={"name": "快修满意度回访"}, version=survey.version
+    )
+    kept = templates.survey_question_add(
+        actor=manager,
+        template=survey,
+        data=templates.QuestionInput(text="总体满意度", type="scale_1_5", measure="satisfaction"),
+    )
+    dropped = templates.survey_question_add(
+        actor=manager, template=survey, data=templates.QuestionInput(text="建议", type="text")
+    )
+    templates.survey_questions_reorder(
+        actor=manager, template=survey, question_ids=[dropped.pk, kept.pk]
+    )
+    templates.survey_question_remove(actor=manager, question=dropped)
+    survey.refresh_from_db()
+    sent = invitations.survey_invite(
+        actor=agent, template=survey, customer=person, vehicle=car, channel="sms"
+    )
+    answers.survey_answer(token=sent.link.strip("/").split("/")[-1], answers={kept.pk: 5})
+    answers.survey_answer_by_agent(
+        actor=agent, customer=person, template=survey, answers={kept.pk: 4}
+    )
+
+
+def _complaint_entries(cast, person, car) -> None:
+    """The complaints desk: received, worked to the close (each step), changed, reopened;
+    the ladder set; a root cause with a preventive action done."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from dealercare.complaints.services import (
+        StepInput,
+        complaint_receive,
+        complaint_transition,
+        complaint_update,
+    )
+    from dealercare.complaints.services.analysis import (
+        preventive_action_add,
+        preventive_action_done,
+        root_cause_create,
+    )
+    from dealercare.complaints.services.ladder import LadderInput, LadderStepInput, ladder_update
+
+    manager = cast.staff_a[Role.MANAGER]
+    complaint = complaint_receive(
+        actor=manager, channel="hotline", content="保养后异响", customer=person, vehicle=car
+    )
+    complaint = complaint_update(
+        actor=manager, complaint=complaint, changes={"urgency": "high"}, version=complaint.version
+    )
+    step = StepInput(
+        category="service",
+        urgency="high",
+        owner_id=manager.pk,
+        department="workshop",
+        solve_by=timezone.now() + timedelta(days=1),
+        solution="免费复检",
+        result="已解决",
+        cause="漏检",
+        improvement="增加复检",
+        satisfaction=4,
+        reason="客户再次来电",
+    )
+    moves = ["classify", "assign", "investigate", "propose", "implement", "feedback", "close"]
+    for move in [*moves, "reopen"]:
+        complaint = complaint_transition(actor=manager, complaint=complaint, move=move, data=step)
+    inquiry = complaint_receive(
+        actor=manager, kind="inquiry", channel="wechat", content="营业时间", customer=person
+    )
+    for move in ("answer", "close"):
+        inquiry = complaint_transition(
+            actor=manager, complaint=inquiry, move=move, data=StepInput(answer="每天 8:30–18:00")
+        )
+    ladder_update(
+        actor=manager,
+        data=LadderInput(
+            first_response_hours=24,
+            feedback_hours=24,
+            warn_percent=75,
+            steps=[LadderStepInput(level=1, after_minutes=0, target="manager")],
+        ),
+    )
+    cause = root_cause_create(actor=manager, title="交车前未复检", complaint_ids=str(complaint.pk))
+    action = preventive_action_add(
+        actor=manager,
+        root_cause=cause,
+        description="交车前复检签字",
+        owner_id=manager.pk,
+        due_date=timezone.localdate() + timedelta(days=7),
+    )
+    preventive_action_done(actor=manager, action=action, outcome="已执行")
 
 
 def odd_values_event(customer) -> AuditEvent:

@@ -10,6 +10,7 @@ from ninja.renderers import BaseRenderer
 from ninja.responses import NinjaJSONEncoder
 
 from dealercare.analytics.api import router as brand_router
+from dealercare.complaints.api import router as complaints_router
 from dealercare.core.api import BearerToken
 from dealercare.core.api import router as auth_router
 from dealercare.core.api_errors import add_error_handlers
@@ -20,6 +21,7 @@ from dealercare.customers.import_api import router as imports_router
 from dealercare.customers.privacy_api import router as privacy_router
 from dealercare.parts.api import router as parts_router
 from dealercare.service.api import router as service_router
+from dealercare.surveys.api import router as surveys_router
 from dealercare.vehicles.api import router as vehicles_router
 
 
@@ -71,3 +73,5 @@ api.add_router("/v1", privacy_router)
 api.add_router("/v1/vehicles", vehicles_router)
 api.add_router("/v1", service_router)
 api.add_router("/v1", parts_router)
+api.add_router("/v1", complaints_router)
+api.add_router("/v1", surveys_router)

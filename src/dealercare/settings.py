@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "dealercare.vehicles",
     "dealercare.parts",
     "dealercare.service",
+    "dealercare.complaints",
+    "dealercare.surveys",
     "dealercare.analytics",
 ]
 
@@ -252,6 +254,15 @@ OUTBOX_LEASE_SECONDS = int(os.environ.get("DEALERCARE_OUTBOX_LEASE_SECONDS", "30
 OUTBOX_MAX_ATTEMPTS = 5
 OUTBOX_BACKOFF_SECONDS = 60  # 1, 2, 4, 8 minutes between the five attempts
 OUTBOX_BACKOFF_MAX_SECONDS = 3600
+
+# Satisfaction surveys (R-SAT-1): how long a link stays open, when the after-service survey
+# goes out, and the answers that open a complaint (NPS 0–6, a 1–5 scale answer of 1 or 2).
+SURVEY_LINK_DAYS = int(os.environ.get("DEALERCARE_SURVEY_LINK_DAYS", "14"))
+SURVEY_CSI_AFTER_DAYS = int(os.environ.get("DEALERCARE_SURVEY_CSI_AFTER_DAYS", "1"))
+# Where customers open the links sent to them (prefixed to /s/<token> in the message).
+PUBLIC_BASE_URL = os.environ.get("DEALERCARE_PUBLIC_BASE_URL", "")
+SURVEY_NPS_COMPLAINT_MAX = 6
+SURVEY_SCALE_COMPLAINT_MAX = 2
 
 LOGGING = {
     "version": 1,

@@ -29,7 +29,8 @@ EXPECTED: dict[Action, frozenset[Role]] = {
     Action.CUSTOMER_VIEW: roles(
         ADMIN, MANAGER, SALES, ADVISOR, TECHNICIAN, INSPECTOR, CSR, INSURANCE
     ),
-    Action.CUSTOMER_CREATE: roles(ADMIN, MANAGER, SALES, ADVISOR),
+    # The agent makes a new complainant a customer while taking the call.
+    Action.CUSTOMER_CREATE: roles(ADMIN, MANAGER, SALES, ADVISOR, CSR),
     Action.CUSTOMER_UPDATE: roles(ADMIN, MANAGER, SALES, ADVISOR, CSR),
     Action.CUSTOMER_DELETE: roles(ADMIN, MANAGER),
     Action.CUSTOMER_MERGE: roles(ADMIN, MANAGER, ADVISOR),
@@ -80,6 +81,19 @@ EXPECTED: dict[Action, frozenset[Role]] = {
     Action.STOCK_MOVE: roles(ADMIN, PARTS),
     Action.FOLLOW_UP_VIEW: roles(ADMIN, MANAGER, ADVISOR, CSR),
     Action.FOLLOW_UP_HANDLE: roles(ADMIN, MANAGER, CSR),
+    # Complaints: the advisor records what a customer says at the counter; the
+    # customer-service desk works them to the close; the service manager (and the admin)
+    # reopen, set the escalation ladder and follow the root causes.
+    Action.COMPLAINT_VIEW: roles(ADMIN, MANAGER, ADVISOR, CSR),
+    Action.COMPLAINT_RECEIVE: roles(ADMIN, MANAGER, ADVISOR, CSR),
+    Action.COMPLAINT_HANDLE: roles(ADMIN, MANAGER, CSR),
+    Action.COMPLAINT_MANAGE: roles(ADMIN, MANAGER),
+    # Surveys: the customer-service desk sends them and asks them on the phone; the
+    # manager reads the month's results and writes the questions.
+    Action.SURVEY_VIEW: roles(ADMIN, MANAGER, CSR),
+    Action.SURVEY_ANSWER: roles(ADMIN, MANAGER, CSR),
+    Action.SURVEY_RESULTS: roles(ADMIN, MANAGER),
+    Action.SURVEY_MANAGE: roles(ADMIN, MANAGER),
 }
 
 

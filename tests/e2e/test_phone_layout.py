@@ -111,13 +111,15 @@ def archive(cast) -> dict:
         location="一号车间二号工位旁工具柜",
     )
     order, follow_up = workshop_samples(advisor, vehicle)
+    complaints = _complaint_samples(cast, vehicle)
     operation = new_operation(cast, name="更换前刹车片及刹车盘并检查制动液液位和管路密封")
     line = add_labour(advisor, order, operation)
     add_part(advisor, order, new_part(cast.dealer_a), quantity=2, pay_type="warranty")
+    surveys, token = _survey_samples(cast, owner, vehicle)
     return {
         "samples": {  # by URL namespace: the object each kwarg names
             "parts": {"part_id": part.pk, "supplier_id": supplier.pk},
-            "": {"name": next(iter(registered_jobs()))},
+            "": {"name": next(iter(registered_jobs())), "token": token},
             "customers": {"pk": owner.pk, "field": "phone"},
             "messaging": {"pk": message.pk},
             "vehicles": {"pk": vehicle.pk},
@@ -129,9 +131,71 @@ def archive(cast) -> dict:
                 "line_id": line.pk,
             }
             | booking,
+            "surveys": surveys,
+            "complaints": complaints,
         },
         "duplicate": duplicate.pk,
     }
+
+
+def _survey_samples(cast, owner, vehicle) -> tuple[dict, str]:
+    """A survey answered on the phone with a long comment, one waiting for its answer, and
+    the link of that one (the customer's public page)."""
+    from dealercare.surveys.services.answers import survey_answer_by_agent
+    from dealercare.surveys.services.invitations import survey_invite
+    from tests.surveys.factories import default_survey, happy_answers, questions_of, token_of
+
+    agent = cast.staff_a[Role.CSR]
+    template = default_survey(cast.dealer_a)
+    comment = "交车时间比约定晚了两个小时，但服务顾问主动道歉并赠送了洗车券，总体还算满意。" * 3
+    answered = survey_invite(actor=agent, template=template, customer=owner, channel="phone")
+    response = survey_answer_by_agent(
+        actor=agent,
+        invitation=answered,
+        answers=happy_answers(template, text=comment, satisfaction=2),
+    )
+    waiting = survey_invite(
+        actor=agent, template=template, customer=owner, vehicle=vehicle, channel="sms"
+    )
+    samples = {
+        "template_id": template.pk,
+        "question_id": questions_of(template)["text"].pk,
+        "invitation_id": waiting.pk,
+        "response_id": response.pk,
+    }
+    return samples, token_of(waiting)
+
+
+def _complaint_samples(cast, vehicle) -> dict:
+    """A complaint with long values, late, warned and escalated; a root cause with an
+    action (the complaints desk's pages)."""
+    from dealercare.complaints.services import complaint_receive
+    from dealercare.complaints.services.analysis import preventive_action_add, root_cause_create
+    from dealercare.complaints.services.escalation import complaints_escalate
+
+    manager = cast.staff_a[Role.MANAGER]
+    complaint = complaint_receive(
+        actor=cast.staff_a[Role.CSR],
+        channel="hotline",
+        content="第二次因为同一个问题返修，空调仍然不制冷，等待时间超过三个小时，没有人主动联系。"
+        * 3,
+        wanted_outcome="免费更换压缩机并赔偿误工费，同时希望服务经理亲自回电说明情况。",
+        customer=vehicle.owner,
+        vehicle=vehicle,
+        received_at=timezone.now() - timedelta(hours=30),
+    )
+    complaints_escalate()
+    cause = root_cause_create(
+        actor=manager, title="交车前未按标准流程复检空调系统", complaint_ids=str(complaint.pk)
+    )
+    action = preventive_action_add(
+        actor=manager,
+        root_cause=cause,
+        description="交车前增加空调系统复检并由质检员签字确认",
+        owner_id=manager.pk,
+        due_date=timezone.localdate() + timedelta(days=14),
+    )
+    return {"complaint_id": complaint.pk, "root_cause_id": cause.pk, "action_id": action.pk}
 
 
 def _booking_samples(advisor, manager, vehicle) -> dict:

@@ -47,6 +47,7 @@ NAV_ITEMS = (
         "service:roadside_list",
         Action.ROADSIDE_HANDLE,
     ),
+    NavItem(_("Complaints"), "complaints:list", "complaints", Action.COMPLAINT_VIEW),
     NavItem(_("Data quality"), "customers:quality", "customers:quality", Action.DATA_QUALITY),
     NavItem(_("Audit log"), "audit_log", "core:audit_log", Action.AUDIT_VIEW),
     NavItem(_("Outbox"), "messaging:outbox", "messaging:outbox", Action.OUTBOX_VIEW),
@@ -70,6 +71,8 @@ NAV_ITEMS = (
         "service:follow_up_list",
         Action.FOLLOW_UP_VIEW,
     ),
+    NavItem(_("Surveys"), "surveys:invitations", "surveys", Action.SURVEY_VIEW),
+    NavItem(_("Satisfaction results"), "surveys:results", "surveys:results", Action.SURVEY_RESULTS),
 )
 
 

@@ -69,6 +69,16 @@ class Action(models.TextChoices):
     STOCK_MOVE = "stock.move", _("Receive, issue, return and adjust stock")
     FOLLOW_UP_VIEW = "follow_up.view", _("See follow-up visit tasks")
     FOLLOW_UP_HANDLE = "follow_up.handle", _("Make follow-up visits")
+    # Complaints, inquiries and suggestions (R-CMP)
+    COMPLAINT_VIEW = "complaint.view", _("See complaints, inquiries and suggestions")
+    COMPLAINT_RECEIVE = "complaint.receive", _("Record complaints, inquiries and suggestions")
+    COMPLAINT_HANDLE = "complaint.handle", _("Handle complaints: classify, solve, feed back")
+    COMPLAINT_MANAGE = "complaint.manage", _("Reopen, set the ladder, analyse causes")
+    # Satisfaction surveys (R-SAT-1)
+    SURVEY_VIEW = "survey.view", _("See satisfaction surveys, invitations and answers")
+    SURVEY_ANSWER = "survey.answer", _("Send surveys and fill them in with the customer")
+    SURVEY_RESULTS = "survey.results", _("See satisfaction results (CSI, NPS)")
+    SURVEY_MANAGE = "survey.manage", _("Write and change survey templates")
 
 
 A = Action
@@ -107,7 +117,13 @@ _SERVICE_DESK = {
     A.EQUIPMENT_VIEW,
     A.PART_VIEW,
     A.FOLLOW_UP_VIEW,
+    A.COMPLAINT_VIEW,
+    A.COMPLAINT_RECEIVE,
 }
+_COMPLAINT_DESK = {A.COMPLAINT_VIEW, A.COMPLAINT_RECEIVE, A.COMPLAINT_HANDLE}
+# Customer service sends the surveys and asks them on the phone; managers read the results
+# and write the questions.
+_SURVEY_DESK = {A.SURVEY_VIEW, A.SURVEY_ANSWER}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.DEALER_ADMIN: frozenset(set(Action) - {A.BRAND_AGGREGATES}),
@@ -118,6 +134,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         | {A.OUTBOX_VIEW, A.OUTBOX_MANAGE}
         | _SERVICE_DESK
         | {A.SERVICE_SETUP, A.EQUIPMENT_MANAGE, A.PART_MANAGE, A.FOLLOW_UP_HANDLE}
+        | _COMPLAINT_DESK
+        | {A.COMPLAINT_MANAGE}
+        | _SURVEY_DESK
+        | {A.SURVEY_RESULTS, A.SURVEY_MANAGE}
     ),
     Role.SALES: frozenset(_CUSTOMER_DESK - {A.MILEAGE_RECORD}),
     Role.ADVISOR: frozenset(_CUSTOMER_DESK | {A.CUSTOMER_MERGE} | _SERVICE_DESK),
@@ -127,11 +147,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         {A.VEHICLE_VIEW, A.REPAIR_ORDER_VIEW, A.PART_VIEW, A.PART_MANAGE, A.STOCK_MOVE}
     ),
     Role.CSR: frozenset(
-        {A.CUSTOMER_VIEW, A.CUSTOMER_UPDATE, A.CUSTOMER_REVEAL, A.CONSENT_UPDATE}
+        {A.CUSTOMER_VIEW, A.CUSTOMER_CREATE, A.CUSTOMER_UPDATE, A.CUSTOMER_REVEAL}
+        | {A.CONSENT_UPDATE}
         | {A.CUSTOMER_PRIVACY_EXPORT, A.DATA_QUALITY, A.VEHICLE_VIEW, A.AUDIT_VIEW}
         | {A.OUTBOX_VIEW, A.OUTBOX_MANAGE}
         | {A.APPOINTMENT_VIEW, A.APPOINTMENT_BOOK, A.ROADSIDE_HANDLE, A.REPAIR_ORDER_VIEW}
         | {A.FOLLOW_UP_VIEW, A.FOLLOW_UP_HANDLE}
+        | _COMPLAINT_DESK
+        | _SURVEY_DESK
     ),
     Role.INSURANCE: frozenset(
         {A.CUSTOMER_VIEW, A.CUSTOMER_REVEAL, A.VEHICLE_VIEW, A.VEHICLE_UPDATE}

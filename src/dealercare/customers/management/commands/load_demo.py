@@ -1,12 +1,14 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from dealercare.complaints_demo import complaints_demo_fill
 from dealercare.core.demo_accounts import DEMO_DEALERS, STAFF_NAMES, demo_account
 from dealercare.core.models import Brand, Dealer
 from dealercare.core.roles import Role
 from dealercare.demo_data import dealer_fill
 from dealercare.demo_parts import parts_demo_fill
 from dealercare.service_demo import service_demo_fill
+from dealercare.surveys_demo import surveys_demo_fill
 
 
 class Command(BaseCommand):
@@ -30,10 +32,14 @@ class Command(BaseCommand):
                 dealer_fill(dealer, customers=customers, vehicles=vehicles, seed=seed)
                 parts_demo_fill(dealer)
                 workshop = service_demo_fill(dealer, seed=seed)
+                desk = complaints_demo_fill(dealer, seed=seed)
+                surveys = surveys_demo_fill(dealer, seed=seed)
                 self.stdout.write(
                     f"{name}: {customers} customers, ~{vehicles} vehicles, "
                     f"{workshop['history']} repair orders in the last year, "
-                    f"{workshop['today']} today, {workshop['booked']} bookings ahead loaded"
+                    f"{workshop['today']} today, {workshop['booked']} bookings ahead, "
+                    f"{desk['history']} complaints, inquiries and suggestions, "
+                    f"{surveys['answered']} survey answers loaded"
                 )
             else:
                 self.stdout.write(f"{name}: already loaded")

@@ -1,0 +1,265 @@
+"""The SLA escalation (R-CMP-5), set-based: one INSERT … SELECT … ON CONFLICT DO NOTHING
+RETURNING per clock and level claims every complaint that reached the level since the last
+run, then one bulk insert queues their messages. Safe to run any number of times and after
+a crash:
+
+- a level is a row unique on (complaint, clock, cycle, level): a second run inserts nothing,
+  so it queues nothing;
+- a level and its messages commit together (one transaction per clock and level), and the
+  messages' idempotency keys name the level's row;
+- levels 2 and 3 need the level below: a complaint three levels late gets 1, 2 and 3 in
+  that order, in one run or across runs, never one skipped.
+
+Level 0 is the warning to the owner (the receiving staff before anyone owns it) at 75 %
+of the time; levels 1–3 follow the dealer's ladder (``ComplaintLadderStep``)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connection, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from dealercare.complaints.models import (
+    Complaint,
+    ComplaintEscalation,
+    ComplaintLadderStep,
+    EscalationTarget,
+)
+from dealercare.core.messaging.models import (
+    MessageChannel,
+    MessageStatus,
+    OutboxMessage,
+    RecipientKind,
+    StopReason,
+)
+from dealercare.core.models import Dealer, User
+
+Clock = ComplaintEscalation.Clock
+Status = Complaint.Status
+LEVELS = (1, 2, 3)
+
+
+@dataclass(frozen=True)
+class ClockColumns:
+    status: str
+    due: str
+    warn: str
+
+
+CLOCKS = {
+    Clock.FIRST_RESPONSE: ClockColumns(
+        Status.RECEIVED, "first_response_due_at", "first_response_warn_at"
+    ),
+    Clock.FEEDBACK: ClockColumns(Status.IMPLEMENTED, "feedback_due_at", "feedback_warn_at"),
+}
+
+
+def _tables() -> dict:
+    return {
+        "complaint": Complaint._meta.db_table,
+        "escalation": ComplaintEscalation._meta.db_table,
+        "ladder": ComplaintLadderStep._meta.db_table,
+        "dealer": Dealer._meta.db_table,
+        "user": User._meta.db_table,
+    }
+
+
+def _db_time(moment: datetime):
+    return connection.ops.adapt_datetimefield_value(moment)
+
+
+def _past_due(due_column: str) -> str:
+    """SQL: the complaint's due time plus the step's minutes is at or before %s."""
+    if connection.vendor == "postgresql":
+        return f"c.{due_column} + s.after_minutes * interval '1 minute' <= %s"
+    return (
+        f"strftime('%%Y-%%m-%%d %%H:%%M:%%f', c.{due_column}, '+' || s.after_minutes"
+        " || ' minutes') <= strftime('%%Y-%%m-%%d %%H:%%M:%%f', %s)"
+    )
+
+
+def ladder_defaults_fill() -> None:
+    """Give every dealer without a ladder the default one, in one statement (the defaults
+    are constants of ours, written into the SQL as literals)."""
+    t = _tables()
+    steps = " UNION ALL ".join(
+        f"SELECT {int(level)} AS level, {int(minutes)} AS after_minutes,"
+        f" '{target}' AS target, '{channel}' AS channel"
+        for level, minutes, target, channel in ComplaintLadderStep.DEFAULTS
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {t['ladder']} (dealer_id, level, after_minutes, target, channel)"
+            f" SELECT d.id, v.level, v.after_minutes, v.target, v.channel FROM {t['dealer']} d"
+            f" CROSS JOIN ({steps}) v WHERE NOT EXISTS"
+            f" (SELECT 1 FROM {t['ladder']} s WHERE s.dealer_id = d.id)"
+            " ON CONFLICT (dealer_id, level) DO NOTHING"
+        )
+
+
+def _claim_warnings(clock: str, now) -> list[int]:
+    t, columns = _tables(), CLOCKS[clock]
+    sql = (
+        f"INSERT INTO {t['escalation']} (dealer_id, complaint_id, clock, cycle, level, target,"
+        " due_at, created_at, updated_at)"
+        f" SELECT c.dealer_id, c.id, %s, c.cycle, 0, 'owner', c.{columns.due}, %s, %s"
+        f" FROM {t['complaint']} c WHERE c.status = %s AND c.{columns.warn} <= %s"
+        f" AND c.{columns.due} > %s"
+        " ON CONFLICT (complaint_id, clock, cycle, level) DO NOTHING RETURNING id"
+    )
+    at = _db_time(now)
+    return _returned(sql, [clock, at, at, columns.status, at, at])
+
+
+def _claim_level(clock: str, level: int, now) -> list[int]:
+    t, columns = _tables(), CLOCKS[clock]
+    below = (
+        ""
+        if level == 1
+        else (
+            f" AND EXISTS (SELECT 1 FROM {t['escalation']} b WHERE b.complaint_id = c.id"
+            " AND b.clock = %s AND b.cycle = c.cycle AND b.level = %s)"
+        )
+    )
+    sql = (
+        f"INSERT INTO {t['escalation']} (dealer_id, complaint_id, clock, cycle, level, target,"
+        " due_at, created_at, updated_at)"
+        f" SELECT c.dealer_id, c.id, %s, c.cycle, s.level, s.target, c.{columns.due}, %s, %s"
+        f" FROM {t['complaint']} c JOIN {t['ladder']} s"
+        " ON s.dealer_id = c.dealer_id AND s.level = %s"
+        f" WHERE c.status = %s AND {_past_due(columns.due)}{below}"
+        " ON CONFLICT (complaint_id, clock, cycle, level) DO NOTHING RETURNING id"
+    )
+    at = _db_time(now)
+    params = [clock, at, at, level, columns.status, at]
+    if level > 1:
+        params += [clock, level - 1]
+    return _returned(sql, params)
+
+
+def _returned(sql: str, params: list) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _recipients(now, clock: str, level: int) -> list[tuple]:
+    """(escalation, complaint, dealer, customer, kind, clock, user, email, username) for
+    the rows this run claimed at ``level`` (they carry the run's time): the owner for the
+    warning, the dealer's staff of the step's role, or the brand's OEM staff."""
+    t = _tables()
+    if level == 0:
+        who = "u.id = COALESCE(c.owner_id, c.received_by_id)"
+    else:
+        who = (
+            "((e.target = %s AND u.role = %s AND u.brand_id = d.brand_id)"
+            " OR (e.target <> %s AND u.role = e.target AND u.dealer_id = e.dealer_id))"
+        )
+    sql = (
+        "SELECT e.id, e.complaint_id, e.dealer_id, c.customer_id, c.kind, e.clock, u.id,"
+        " u.email, u.username"
+        f" FROM {t['escalation']} e JOIN {t['complaint']} c ON c.id = e.complaint_id"
+        f" JOIN {t['dealer']} d ON d.id = e.dealer_id"
+        f" JOIN {t['user']} u ON u.is_active AND {who}"
+        " WHERE e.created_at = %s AND e.clock = %s AND e.level = %s ORDER BY e.id, u.id"
+    )
+    brand = EscalationTarget.BRAND
+    params = ([] if level == 0 else [brand, brand, brand]) + [_db_time(now), clock, level]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+PREFIX = {"complaint": "TS", "inquiry": "ZX", "suggestion": "JY"}
+
+
+def _texts(level: int) -> dict:
+    """Subject and body templates per clock, in the dealers' language."""
+    with translation.override("zh-hans"):
+        clocks = {
+            Clock.FIRST_RESPONSE: gettext("first response"),
+            Clock.FEEDBACK: gettext("feedback to the customer"),
+        }
+        if level == 0:
+            subject = gettext("Due soon: %(number)s")
+            body = gettext("The %(clock)s of %(number)s is due soon. Please act on it.")
+        else:
+            subject = gettext("Escalation level %(level)s: %(number)s")
+            body = gettext(
+                "The %(clock)s of %(number)s is overdue; it has been escalated to you"
+                " (level %(level)s)."
+            )
+    return {"subject": subject, "body": body, "clocks": clocks}
+
+
+def _messages(now, clock: str, level: int, channel_by_dealer: dict) -> list[OutboxMessage]:
+    texts = _texts(level)
+    messages = []
+    for row in _recipients(now, clock, level):
+        escalation, complaint, dealer, customer, kind, row_clock, user, email, username = row
+        words = {"number": f"{PREFIX[kind]}-{complaint}", "level": level}
+        subject = texts["subject"] % words
+        body = texts["body"] % (words | {"clock": texts["clocks"][row_clock]})
+        channels = [MessageChannel.INBOX]
+        step_channel = channel_by_dealer.get((dealer, level), MessageChannel.EMAIL)
+        if level > 0 and step_channel != MessageChannel.INBOX:
+            channels.append(step_channel)
+        for channel in channels:
+            address = username if channel == MessageChannel.INBOX else (email or "")
+            if channel not in (MessageChannel.INBOX, MessageChannel.EMAIL):
+                address = ""  # staff are reached by e-mail and in the inbox only
+            messages.append(
+                OutboxMessage(
+                    dealer_id=dealer,
+                    recipient_kind=RecipientKind.STAFF,
+                    recipient_id=user,
+                    customer_id=customer,
+                    channel=channel,
+                    address=address,
+                    topic="complaint",
+                    subject=subject,
+                    body=body,
+                    link=f"/complaints/{complaint}/",
+                    status=MessageStatus.QUEUED if address else MessageStatus.CANCELLED,
+                    last_error="" if address else StopReason.NO_ADDRESS,
+                    next_try_at=now,
+                    idempotency_key=f"complaint:escalation:{escalation}:{channel}:{user}",
+                )
+            )
+    return messages
+
+
+def _step_channels() -> dict:
+    return {
+        (dealer, level): channel
+        for dealer, level, channel in ComplaintLadderStep.objects.values_list(
+            "dealer_id", "level", "channel"
+        )
+    }
+
+
+def complaints_escalate(now: datetime | None = None) -> dict:
+    """One pass of the escalation ladder over every dealer's open clocks. Returns how many
+    levels were reached and messages queued."""
+    now = now or timezone.now()
+    ladder_defaults_fill()
+    channels = _step_channels()
+    reached = queued = 0
+    for clock in CLOCKS:
+        for level in (0, *LEVELS):
+            claimed, sent = escalation_level_run(clock, level, now, channels)
+            reached += claimed
+            queued += sent
+    return {"levels": reached, "messages": queued}
+
+
+def escalation_level_run(clock: str, level: int, now, channels: dict) -> tuple[int, int]:
+    """One clock's one level, in one transaction: the rows claimed, their messages queued."""
+    with transaction.atomic():
+        claimed = _claim_warnings(clock, now) if level == 0 else _claim_level(clock, level, now)
+        if not claimed:
+            return 0, 0
+        messages = _messages(now, clock, level, channels)
+        OutboxMessage.objects.bulk_create(messages, batch_size=2000, ignore_conflicts=True)
+    return len(claimed), len(messages)

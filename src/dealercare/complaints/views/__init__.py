@@ -1,0 +1,1 @@
+"""The complaints desk's pages."""

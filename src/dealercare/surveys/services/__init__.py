@@ -1,0 +1,1 @@
+"""Every write of the surveys: templates and questions, invitations, answers."""
