@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
+from dealercare.complaints import services
 from dealercare.complaints.forms import ComplaintFilterForm, ComplaintForm, LadderForm, StepForm
 from dealercare.complaints.models import Complaint
 from dealercare.complaints.selectors import complaint_get, complaint_list
@@ -17,11 +18,12 @@ from dealercare.complaints.services.ladder import (
     ladder_update,
 )
 from dealercare.complaints.workflow import MOVES_WITH_FORM, moves_for
-from dealercare.core.errors import InvalidInput
+from dealercare.core.errors import BusinessRuleViolation, InvalidInput
 from dealercare.core.pages import bound, staff_page, submit
 from dealercare.core.pagination import paginate
 from dealercare.core.roles import Action, require
 from dealercare.core.workflow import available_moves
+from dealercare.service.selectors.workshop import follow_up_get
 
 
 def _list(request, *, light: bool):
@@ -117,6 +119,19 @@ def complaint_step(request, complaint_id):
     return _detail(request, complaint, step_form=form, status=422)
 
 
+@staff_page("POST")
+def complaint_from_follow_up(request, follow_up_id):
+    """One click on an unhappy follow-up call: the complaint opens pre-filled (or the one
+    already opened from that call is shown)."""
+    task = follow_up_get(actor=request.user, follow_up_id=follow_up_id)
+    try:
+        complaint = services.complaint_from_follow_up(actor=request.user, task=task)
+    except BusinessRuleViolation as refused:
+        messages.error(request, refused.message)
+        return redirect("service:follow_up_detail", follow_up_id=task.pk)
+    return redirect("complaints:detail", complaint_id=complaint.pk)
+
+
 def _ladder_initial(dealer_id: int) -> dict:
     settings, steps = ladder_get(dealer_id)
     initial = {
@@ -177,4 +192,9 @@ urlpatterns = [
     path("ladder/", ladder_page, name="ladder"),
     path("<int:complaint_id>/", complaint_detail, name="detail"),
     path("<int:complaint_id>/step/", complaint_step, name="step"),
+    path(
+        "from-follow-up/<int:follow_up_id>/",
+        complaint_from_follow_up,
+        name="from_follow_up",
+    ),
 ]
