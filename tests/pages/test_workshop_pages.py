@@ -290,3 +290,40 @@ def test_parts_clerk_sees_the_parts_to_issue(cast, as_role):
     order = order_in(cast, S.IN_PROGRESS, part=True, total="120.00")
     page = as_role(Role.PARTS).get("/").content.decode()
     assert "待发料" in page and "前刹车片" in page and order.number in page
+
+
+def test_the_agents_home_lists_the_calls_due_and_late_and_the_complaints(cast, as_role):
+    from dealercare.complaints.services import complaint_receive
+
+    order = order_in(cast, S.DELIVERED)
+    late = FollowUpTask.objects.create(
+        dealer=cast.dealer_a,
+        order=order,
+        customer=order.customer,
+        due_on=timezone.localdate() - timedelta(days=2),
+        channel="phone",
+    )
+    later = order_in(cast, S.DELIVERED)
+    FollowUpTask.objects.create(
+        dealer=cast.dealer_a,
+        order=later,
+        customer=later.customer,
+        due_on=timezone.localdate() + timedelta(days=2),
+        channel="phone",
+    )
+    agent = cast.staff_a[Role.CSR]
+    complaint = complaint_receive(
+        actor=agent,
+        channel="hotline",
+        content="等待时间太长",
+        customer=order.customer,
+        received_at=timezone.now() - timedelta(hours=25),
+    )
+    home = as_role(Role.CSR).get("/").content.decode()
+    assert 'id="follow-ups-due"' in home and f"/service/follow-ups/{late.pk}/" in home
+    assert f"/service/follow-ups/{late.pk + 1}/" not in home and "1 件中 1 件超时" in home
+    assert 'id="complaints-due"' in home and f"/complaints/{complaint.pk}/" in home
+    manager = as_role(Role.MANAGER).get("/").content.decode()
+    assert f"/complaints/{complaint.pk}/" in manager
+    technician = as_role(Role.TECHNICIAN).get("/").content.decode()
+    assert "follow-ups-due" not in technician and "complaints-due" not in technician

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from dealercare.complaints.selectors import complaints_due
 from dealercare.core.models import Dealer
 from dealercare.core.roles import Action, require
 from dealercare.customers.selectors import customer_counts, customer_counts_per_dealer
@@ -23,9 +24,9 @@ def home_counts(*, actor) -> dict[str, int]:
 
 
 def work_for_today(*, actor) -> dict:
-    """Each role's work for today: the advisor's orders waiting on them and follow-ups due,
-    the technician's jobs, the inspector's queue."""
-    return workshop_today(actor=actor)
+    """Each role's work for today: the advisor's orders waiting on them, the technician's
+    jobs, the inspector's queue, the follow-up calls and the complaints due and late."""
+    return workshop_today(actor=actor) | {"complaints": complaints_due(actor)}
 
 
 def brand_dealer_summary(*, actor) -> list[dict]:

@@ -271,6 +271,25 @@ def _below_reorder_count(actor) -> int | None:
     return below_reorder_count(actor=actor)
 
 
+def _follow_ups_today(actor) -> dict:
+    """Follow-up calls due today or late; the next ones to make for those who make them."""
+    local_today = timezone.localdate()
+    due = scope_to_dealer(
+        actor,
+        FollowUpTask.objects.filter(status=FollowUpTask.Status.OPEN, due_on__lte=local_today),
+    )
+    found = {
+        "follow_ups_due": due.count(),
+        "follow_ups_late": due.filter(due_on__lt=local_today).count(),
+    }
+    if allows(actor, Action.FOLLOW_UP_HANDLE):
+        calls = due.select_related("customer", "order", "order__vehicle").order_by("due_on", "id")
+        found["follow_ups"] = list(calls[:10])
+        for task in found["follow_ups"]:
+            task.late = task.due_on < local_today
+    return found
+
+
 def workshop_today(*, actor) -> dict:
     """The workshop's part of the home page, for the actor's role (a few small queries)."""
     today = {}
@@ -287,13 +306,7 @@ def workshop_today(*, actor) -> dict:
     if allows(actor, Action.REPAIR_ORDER_INSPECT):
         today["inspection_queue"] = list(inspection_queue(actor=actor)[:20])
     if allows(actor, Action.FOLLOW_UP_VIEW):
-        due = scope_to_dealer(
-            actor,
-            FollowUpTask.objects.filter(
-                status=FollowUpTask.Status.OPEN, due_on__lte=timezone.localdate()
-            ),
-        )
-        today["follow_ups_due"] = due.count()
+        today |= _follow_ups_today(actor)
     if allows(actor, Action.STOCK_MOVE) and actor.role == Role.PARTS:
         today["parts_to_issue"] = list(parts_to_issue(actor=actor)[:20])
         today["below_reorder"] = _below_reorder_count(actor)
