@@ -69,3 +69,13 @@ def test_one_click_on_the_follow_up_page(cast, client_as):
     technician = client_as(cast.staff_a[Role.TECHNICIAN])
     assert technician.post(f"/complaints/from-follow-up/{task.pk}/").status_code == 403
     assert Complaint.objects.count() == 1
+
+
+def test_the_customers_timeline_links_the_call_and_the_complaint(cast, client_as):
+    task = called(cast, attitude_score=1)
+    complaint = complaint_from_follow_up(actor=cast.staff_a[Role.CSR], task=task)
+    page = client_as(cast.staff_a[Role.MANAGER]).get(f"/customers/{task.customer_id}/")
+    html = page.content.decode()
+    assert f'href="/service/follow-ups/{task.pk}/"' in html
+    assert f'href="/complaints/{complaint.pk}/"' in html
+    assert f'href="/service/orders/{task.order_id}/"' in html

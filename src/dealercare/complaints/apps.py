@@ -25,4 +25,5 @@ class ComplaintsConfig(AppConfig):
                 "root_cause": RootCause,
                 "preventive_action": PreventiveAction,
             },
+            links={"complaint": ("complaints:detail", "complaint_id")},
         )

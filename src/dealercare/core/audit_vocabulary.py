@@ -19,6 +19,7 @@ class AuditVocabulary:
     models: dict[str, type[Model]] = field(default_factory=dict)
     fields: dict[str, str] = field(default_factory=dict)
     values: dict[str, str] = field(default_factory=dict)
+    links: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 VOCABULARY = AuditVocabulary()
@@ -31,15 +32,18 @@ def audit_vocabulary_register(
     models_by_type: dict[str, type[Model]] | None = None,
     fields: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
+    links: dict[str, tuple[str, str]] | None = None,
 ) -> None:
     """Add one app's words. ``models_by_type`` lends field names and choices to the entries
-    about that object type; ``fields`` and ``values`` label the other names and codes."""
+    about that object type; ``fields`` and ``values`` label the other names and codes;
+    ``links`` names the page of an object type, ``(url name, its id kwarg)``, for timelines."""
     VOCABULARY.event_types.append(events)
     VOCABULARY.actions.update(events.choices)
     VOCABULARY.object_types.update(object_types.choices)
     VOCABULARY.models.update(models_by_type or {})
     VOCABULARY.fields.update(fields or {})
     VOCABULARY.values.update(values or {})
+    VOCABULARY.links.update(links or {})
 
 
 def audit_moves_register(*, object_type: str, model: type[Model], moves: dict[str, str]) -> None:

@@ -49,6 +49,10 @@ class ServiceConfig(AppConfig):
                 "follow_up": FollowUpTask,
             },
             fields=ORDER_ENTRY_FIELDS,
+            links={
+                "repair_order": ("service:order_detail", "order_id"),
+                "follow_up": ("service:follow_up_detail", "follow_up_id"),
+            },
         )
         audit_vocabulary_register(
             events=events.BookingEvent,
@@ -58,5 +62,10 @@ class ServiceConfig(AppConfig):
                 "service_capacity": ServiceCapacity,
                 "service_bay": ServiceBay,
                 "fault_code": FaultCode,
+            },
+            links={
+                "appointment": ("service:appointment_detail", "appointment_id"),
+                "diagnosis_report": ("service:diagnosis_detail", "diagnosis_id"),
+                "roadside_request": ("service:roadside_detail", "roadside_id"),
             },
         )

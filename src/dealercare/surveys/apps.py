@@ -28,4 +28,5 @@ class SurveysConfig(AppConfig):
                 "survey_response": SurveyResponse,
             },
             fields=ANSWER_FIELDS,
+            links={"survey_response": ("surveys:response_detail", "response_id")},
         )

@@ -17,4 +17,5 @@ class VehiclesConfig(AppConfig):
             models_by_type={"vehicle": Vehicle},
             fields=events.FIELD_LABELS,
             values=dict(MileageReading.Consistency.choices),
+            links={"vehicle": ("vehicles:detail", "pk")},
         )

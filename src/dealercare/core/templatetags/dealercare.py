@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.core.exceptions import FieldDoesNotExist
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -148,6 +149,16 @@ def audit_object_type(entry) -> str:
 @register.simple_tag
 def audit_label(entry) -> str:
     return audit_open(entry).label
+
+
+@register.simple_tag
+def audit_link(entry) -> str:
+    """The page of the object an entry is about, when its app named one."""
+    link = VOCABULARY.links.get(entry.object_type)
+    if link is None or entry.object_id is None:
+        return ""
+    url_name, kwarg = link
+    return reverse(url_name, kwargs={kwarg: entry.object_id})
 
 
 @register.simple_tag
