@@ -26,6 +26,8 @@ from dealercare.complaints.models import (
     ComplaintLadderStep,
     EscalationTarget,
 )
+from dealercare.core import crypto
+from dealercare.core.fields import EncryptedTextField
 from dealercare.core.messaging.models import (
     MessageChannel,
     MessageStatus,
@@ -98,6 +100,15 @@ def ladder_defaults_fill() -> None:
         )
 
 
+def _not_reached(level: int) -> str:
+    """SQL: the level is not reached yet on this clock and cycle (skips most rows before
+    the insert; the unique key still decides between two concurrent runs)."""
+    return (
+        f" AND NOT EXISTS (SELECT 1 FROM {_tables()['escalation']} x WHERE x.complaint_id = c.id"
+        f" AND x.clock = %s AND x.cycle = c.cycle AND x.level = {int(level)})"
+    )
+
+
 def _claim_warnings(clock: str, now) -> list[int]:
     t, columns = _tables(), CLOCKS[clock]
     sql = (
@@ -105,11 +116,11 @@ def _claim_warnings(clock: str, now) -> list[int]:
         " due_at, created_at, updated_at)"
         f" SELECT c.dealer_id, c.id, %s, c.cycle, 0, 'owner', c.{columns.due}, %s, %s"
         f" FROM {t['complaint']} c WHERE c.status = %s AND c.{columns.warn} <= %s"
-        f" AND c.{columns.due} > %s"
+        f" AND c.{columns.due} > %s{_not_reached(0)}"
         " ON CONFLICT (complaint_id, clock, cycle, level) DO NOTHING RETURNING id"
     )
     at = _db_time(now)
-    return _returned(sql, [clock, at, at, columns.status, at, at])
+    return _returned(sql, [clock, at, at, columns.status, at, at, clock])
 
 
 def _claim_level(clock: str, level: int, now) -> list[int]:
@@ -128,11 +139,11 @@ def _claim_level(clock: str, level: int, now) -> list[int]:
         f" SELECT c.dealer_id, c.id, %s, c.cycle, s.level, s.target, c.{columns.due}, %s, %s"
         f" FROM {t['complaint']} c JOIN {t['ladder']} s"
         " ON s.dealer_id = c.dealer_id AND s.level = %s"
-        f" WHERE c.status = %s AND {_past_due(columns.due)}{below}"
+        f" WHERE c.status = %s AND {_past_due(columns.due)}{_not_reached(level)}{below}"
         " ON CONFLICT (complaint_id, clock, cycle, level) DO NOTHING RETURNING id"
     )
     at = _db_time(now)
-    params = [clock, at, at, level, columns.status, at]
+    params = [clock, at, at, level, columns.status, at, clock]
     if level > 1:
         params += [clock, level - 1]
     return _returned(sql, params)
@@ -193,7 +204,9 @@ def _texts(level: int) -> dict:
     return {"subject": subject, "body": body, "clocks": clocks}
 
 
-def _messages(now, clock: str, level: int, channel_by_dealer: dict) -> list[OutboxMessage]:
+def _messages(now, clock: str, level: int, channel_by_dealer: dict) -> list[dict]:
+    """The outbox rows of the levels this run claimed: an inbox message to each recipient
+    and, from level 1, the step's message (e-mail) too."""
     texts = _texts(level)
     messages = []
     for row in _recipients(now, clock, level):
@@ -210,24 +223,66 @@ def _messages(now, clock: str, level: int, channel_by_dealer: dict) -> list[Outb
             if channel not in (MessageChannel.INBOX, MessageChannel.EMAIL):
                 address = ""  # staff are reached by e-mail and in the inbox only
             messages.append(
-                OutboxMessage(
-                    dealer_id=dealer,
-                    recipient_kind=RecipientKind.STAFF,
-                    recipient_id=user,
-                    customer_id=customer,
-                    channel=channel,
-                    address=address,
-                    topic="complaint",
-                    subject=subject,
-                    body=body,
-                    link=f"/complaints/{complaint}/",
-                    status=MessageStatus.QUEUED if address else MessageStatus.CANCELLED,
-                    last_error="" if address else StopReason.NO_ADDRESS,
-                    next_try_at=now,
-                    idempotency_key=f"complaint:escalation:{escalation}:{channel}:{user}",
-                )
+                {
+                    "dealer_id": dealer,
+                    "recipient_kind": RecipientKind.STAFF.value,
+                    "recipient_id": user,
+                    "customer_id": customer,
+                    "channel": str(channel),
+                    "address": address,
+                    "topic": "complaint",
+                    "subject": subject,
+                    "body": body,
+                    "link": f"/complaints/{complaint}/",
+                    "status": (MessageStatus.QUEUED if address else MessageStatus.CANCELLED).value,
+                    "last_error": "" if address else StopReason.NO_ADDRESS.value,
+                    "next_try_at": now,
+                    "idempotency_key": f"complaint:escalation:{escalation}:{channel}:{user}",
+                }
             )
     return messages
+
+
+OUTBOX_DEFAULTS = {
+    "attempts": 0,
+    "claimed_by": "",
+    "lease_until": None,
+    "provider_id": "",
+    "sent_at": None,
+    "read_at": None,
+    "created_by_id": None,
+}
+
+
+def _outbox_insert(messages: list[dict], now) -> None:
+    """Write the rows the dispatcher reads, as ``OutboxMessage`` would (encrypted address,
+    subject and body), without a model object per row: COPY on PostgreSQL, one
+    executemany elsewhere. The keys name new levels only, so no row can exist already."""
+    fields = [f for f in OutboxMessage._meta.concrete_fields if not f.primary_key]
+    columns = [f.column for f in fields]
+    encrypted = {f.attname for f in fields if isinstance(f, EncryptedTextField)}
+    stamp = _db_time(now)
+    rows = []
+    for message in messages:
+        values = OUTBOX_DEFAULTS | message | {"created_at": now, "updated_at": now}
+        row = []
+        for field in fields:
+            value = values[field.attname]
+            if field.attname in encrypted and value:
+                value = crypto.encrypt(value)
+            elif isinstance(value, datetime):
+                value = stamp if value is now else _db_time(value)
+            row.append(value)
+        rows.append(row)
+    table = OutboxMessage._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
 
 def _step_channels() -> dict:
@@ -237,6 +292,18 @@ def _step_channels() -> dict:
             "dealer_id", "level", "channel"
         )
     }
+
+
+ANALYZE_AFTER = 1000
+
+
+def _statistics_refresh(inserted: int) -> None:
+    """After a large claim, tell PostgreSQL's planner how many levels there now are: the
+    next level's EXISTS and the next run's NOT EXISTS are planned on them, and with the
+    statistics of an empty table it would join nested loops (autovacuum comes too late)."""
+    if inserted >= ANALYZE_AFTER and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {_tables()['escalation']}")
 
 
 def complaints_escalate(now: datetime | None = None) -> dict:
@@ -260,6 +327,7 @@ def escalation_level_run(clock: str, level: int, now, channels: dict) -> tuple[i
         claimed = _claim_warnings(clock, now) if level == 0 else _claim_level(clock, level, now)
         if not claimed:
             return 0, 0
+        _statistics_refresh(len(claimed))
         messages = _messages(now, clock, level, channels)
-        OutboxMessage.objects.bulk_create(messages, batch_size=2000, ignore_conflicts=True)
+        _outbox_insert(messages, now)
     return len(claimed), len(messages)
