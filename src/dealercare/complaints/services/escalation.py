@@ -158,27 +158,33 @@ def _returned(sql: str, params: list) -> list[int]:
 def _recipients(now, clock: str, level: int) -> list[tuple]:
     """(escalation, complaint, dealer, customer, kind, clock, user, email, username) for
     the rows this run claimed at ``level`` (they carry the run's time): the owner for the
-    warning, the dealer's staff of the step's role, or the brand's OEM staff."""
+    warning, the dealer's staff of the step's role, or the brand's OEM staff — each an
+    equality join, so that the database can hash them."""
     t = _tables()
-    if level == 0:
-        who = "u.id = COALESCE(c.owner_id, c.received_by_id)"
-    else:
-        who = (
-            "((e.target = %s AND u.role = %s AND u.brand_id = d.brand_id)"
-            " OR (e.target <> %s AND u.role = e.target AND u.dealer_id = e.dealer_id))"
-        )
-    sql = (
+    claimed = (
         "SELECT e.id, e.complaint_id, e.dealer_id, c.customer_id, c.kind, e.clock, u.id,"
         " u.email, u.username"
         f" FROM {t['escalation']} e JOIN {t['complaint']} c ON c.id = e.complaint_id"
-        f" JOIN {t['dealer']} d ON d.id = e.dealer_id"
-        f" JOIN {t['user']} u ON u.is_active AND {who}"
-        " WHERE e.created_at = %s AND e.clock = %s AND e.level = %s ORDER BY e.id, u.id"
     )
-    brand = EscalationTarget.BRAND
-    params = ([] if level == 0 else [brand, brand, brand]) + [_db_time(now), clock, level]
+    where = " WHERE u.is_active AND e.created_at = %s AND e.clock = %s AND e.level = %s"
+    run = [_db_time(now), clock, level]
+    brand = EscalationTarget.BRAND.value
+    if level == 0:
+        sql = (
+            f"{claimed} JOIN {t['user']} u ON u.id = COALESCE(c.owner_id, c.received_by_id){where}"
+        )
+        params = run
+    else:
+        sql = (
+            f"{claimed} JOIN {t['user']} u ON u.dealer_id = e.dealer_id AND u.role = e.target"
+            f"{where} AND e.target <> %s"
+            f" UNION ALL {claimed} JOIN {t['dealer']} d ON d.id = e.dealer_id"
+            f" JOIN {t['user']} u ON u.brand_id = d.brand_id AND u.role = e.target"
+            f"{where} AND e.target = %s"
+        )
+        params = [*run, brand, *run, brand]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(f"{sql} ORDER BY 1, 7", params)
         return cursor.fetchall()
 
 
@@ -236,7 +242,6 @@ def _messages(now, clock: str, level: int, channel_by_dealer: dict) -> list[dict
                     "link": f"/complaints/{complaint}/",
                     "status": (MessageStatus.QUEUED if address else MessageStatus.CANCELLED).value,
                     "last_error": "" if address else StopReason.NO_ADDRESS.value,
-                    "next_try_at": now,
                     "idempotency_key": f"complaint:escalation:{escalation}:{channel}:{user}",
                 }
             )
@@ -254,35 +259,60 @@ OUTBOX_DEFAULTS = {
 }
 
 
+COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+# Values of ours that hold no tab, newline or backslash: written to COPY as they are
+# (encrypted values are URL-safe base64; the keys and links are built here).
+PLAIN = {"recipient_kind", "channel", "topic", "link", "status", "last_error", "idempotency_key"}
+
+
+def _as_copy(value) -> str:
+    """A value in COPY's text format (backslash escapes, \\N for NULL)."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value).translate(COPY_ESCAPES)
+
+
 def _outbox_insert(messages: list[dict], now) -> None:
     """Write the rows the dispatcher reads, as ``OutboxMessage`` would (encrypted address,
     subject and body), without a model object per row: COPY on PostgreSQL, one
     executemany elsewhere. The keys name new levels only, so no row can exist already."""
     fields = [f for f in OutboxMessage._meta.concrete_fields if not f.primary_key]
-    columns = [f.column for f in fields]
-    encrypted = {f.attname for f in fields if isinstance(f, EncryptedTextField)}
+    columns = ", ".join(f.column for f in fields)
     stamp = _db_time(now)
-    rows = []
-    for message in messages:
-        values = OUTBOX_DEFAULTS | message | {"created_at": now, "updated_at": now}
-        row = []
-        for field in fields:
-            value = values[field.attname]
-            if field.attname in encrypted and value:
-                value = crypto.encrypt(value)
-            elif isinstance(value, datetime):
-                value = stamp if value is now else _db_time(value)
-            row.append(value)
-        rows.append(row)
+    fixed = OUTBOX_DEFAULTS | {"created_at": stamp, "updated_at": stamp, "next_try_at": stamp}
+    encrypted = {f.attname for f in fields if isinstance(f, EncryptedTextField)}
+    names = [f.attname for f in fields]
     table = OutboxMessage._meta.db_table
+    encrypt = crypto.encrypt
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+        if connection.vendor != "postgresql":
+            rows = [
+                [
+                    fixed[n] if n in fixed else (m[n] and encrypt(m[n]) if n in encrypted else m[n])
+                    for n in names
+                ]
+                for m in messages
+            ]
+            marks = ", ".join(["%s"] * len(names))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+            return
+        constants = {n: _as_copy(v) for n, v in fixed.items()}
+
+        def cell(m, n):
+            if n in constants:
+                return constants[n]
+            value = m[n]
+            if n in encrypted:
+                return encrypt(value) if value else ""
+            if n in PLAIN:
+                return value
+            return _as_copy(value)
+
+        text = "".join("\t".join([cell(m, n) for n in names]) + "\n" for m in messages)
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            copy.write(text)
 
 
 def _step_channels() -> dict:
