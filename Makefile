@@ -79,6 +79,12 @@ bench-service: venv messages
 bench-import: venv messages
 	DATABASE_URL=$(BENCH_DB) $(PY) bench/import_bench.py $(BENCH_ARGS)
 
+# Complaint SLA escalation: 100,000 open complaints on a database of its own.
+BENCH_CMP_DB ?= postgresql://postgres@127.0.0.1:5432/dealercare_bench_cmp
+.PHONY: bench-complaints
+bench-complaints: venv messages
+	DATABASE_URL=$(BENCH_CMP_DB) $(PY) bench/complaint_bench.py $(BENCH_ARGS)
+
 .PHONY: bench-outbox
 bench-outbox: venv messages
 	DATABASE_URL=$(BENCH_DB) $(PY) bench/outbox_bench.py $(BENCH_ARGS)

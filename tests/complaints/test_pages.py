@@ -183,3 +183,17 @@ def test_due_panel_shows_what_is_due_and_late(cast):
     html = render_to_string("complaints/_due_panel.html", {"due": due})
     assert str(late) in html and "countdown late" in html
     assert complaints_due(cast.staff_a[Role.TECHNICIAN])["rows"] == []
+
+
+def test_pages_in_chinese_by_default_and_in_english_when_chosen(cast, client_as):
+    complaint = walk(
+        cast, received(cast, received_at=timezone.now() - timedelta(hours=2)), "implement"
+    )
+    client = client_as(cast.staff_a[Role.MANAGER])
+    chinese = client.get(f"/complaints/{complaint.pk}/").content.decode()
+    assert "回复客户" in chinese and "对处理的满意度" in chinese
+    assert "投诉分析" in client.get("/complaints/analysis/").content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(f"/complaints/{complaint.pk}/").content.decode()
+    assert "Give feedback" in english and "Satisfaction with the handling" in english
+    assert "Complaint analysis" in client.get("/complaints/analysis/").content.decode()

@@ -2,6 +2,7 @@
 /api/v1/complaint-ladder, the dealer's SLA times and escalation ladder (R-CMP-5)."""
 
 from datetime import date, datetime
+from typing import Annotated
 
 from ninja import Field, Query, Router, Schema, Status
 
@@ -23,18 +24,21 @@ from dealercare.core.schemas import PageNumber, PageSize, SearchText, patch_of, 
 
 router = Router(tags=["complaints"])
 
+Id = Annotated[int, Field(ge=1, le=2**62)]
+Count = Annotated[int, Field(ge=0, le=1_000_000)]
+
 
 class ComplaintIn(Schema):
     channel: text(10, min_length=1, description=", ".join(Complaint.Channel.values))
     content: text(4000, min_length=1)
-    customer_id: int | None = None
+    customer_id: Id | None = None
     contact_name: text(100) = Field("", description="A new contact (no customer_id)")
     contact_phone: text(30) = Field("", description="Mobile; an existing customer is found by it")
-    vehicle_id: int | None = None
+    vehicle_id: Id | None = None
     wanted_outcome: text(500) = ""
     category: text(16) = ""
     urgency: text(8) = "normal"
-    repair_order_id: int | None = None
+    repair_order_id: Id | None = None
     received_at: datetime | None = Field(None, description="When it came in; default now")
     purchase_date: date | None = None
 
@@ -107,7 +111,7 @@ class ComplaintQuery(Schema):
     kind: text(10) = ""
     category: text(16) = ""
     urgency: text(8) = ""
-    owner_id: int | None = None
+    owner_id: Id | None = None
     open: bool = False
     overdue: bool = False
     page: PageNumber = 1
@@ -130,10 +134,10 @@ ComplaintPatchIn = patch_of(
 class TransitionIn(Schema):
     move: text(20, min_length=1, description="classify, assign, investigate, propose, …")
     reason: text(500) = ""
-    version: int | None = None
+    version: Count | None = None
     category: text(16) = ""
     urgency: text(8) = ""
-    owner_id: int | None = None
+    owner_id: Id | None = None
     department: text(16) = ""
     solve_by: datetime | None = None
     investigation: text(4000) = ""
@@ -142,7 +146,9 @@ class TransitionIn(Schema):
     result: text(2000) = ""
     cause: text(2000) = ""
     improvement: text(2000) = ""
-    satisfaction: int | None = Field(None, description="1–5, with the feedback")
+    satisfaction: Annotated[int, Field(ge=1, le=5)] | None = Field(
+        None, description="1–5, with the feedback"
+    )
 
 
 def _receive(request, payload, kind: str):
@@ -254,18 +260,18 @@ def inquiries_transition(request, inquiry_id: int, payload: TransitionIn):
 
 
 class LadderStepSchema(Schema):
-    level: int
-    after_minutes: int = Field(..., description="Minutes after the breach", ge=0)
+    level: Annotated[int, Field(ge=1, le=3)]
+    after_minutes: Count = Field(..., description="Minutes after the breach")
     target: text(10) = Field(..., description="manager, admin (general manager) or oem (brand)")
     channel: text(10) = "email"
 
 
 class LadderSchema(Schema):
-    first_response_hours: int
-    feedback_hours: int
-    warn_percent: int
-    steps: list[LadderStepSchema]
-    version: int | None = None
+    first_response_hours: Count
+    feedback_hours: Count
+    warn_percent: Count
+    steps: list[LadderStepSchema] = Field(..., max_length=3)
+    version: Count | None = None
 
 
 def _ladder_body(dealer_id: int) -> dict:

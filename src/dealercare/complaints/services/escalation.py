@@ -26,6 +26,8 @@ from dealercare.complaints.models import (
     ComplaintLadderStep,
     EscalationTarget,
 )
+from dealercare.core import crypto
+from dealercare.core.fields import EncryptedTextField
 from dealercare.core.messaging.models import (
     MessageChannel,
     MessageStatus,
@@ -98,6 +100,15 @@ def ladder_defaults_fill() -> None:
         )
 
 
+def _not_reached(level: int) -> str:
+    """SQL: the level is not reached yet on this clock and cycle (skips most rows before
+    the insert; the unique key still decides between two concurrent runs)."""
+    return (
+        f" AND NOT EXISTS (SELECT 1 FROM {_tables()['escalation']} x WHERE x.complaint_id = c.id"
+        f" AND x.clock = %s AND x.cycle = c.cycle AND x.level = {int(level)})"
+    )
+
+
 def _claim_warnings(clock: str, now) -> list[int]:
     t, columns = _tables(), CLOCKS[clock]
     sql = (
@@ -105,11 +116,11 @@ def _claim_warnings(clock: str, now) -> list[int]:
         " due_at, created_at, updated_at)"
         f" SELECT c.dealer_id, c.id, %s, c.cycle, 0, 'owner', c.{columns.due}, %s, %s"
         f" FROM {t['complaint']} c WHERE c.status = %s AND c.{columns.warn} <= %s"
-        f" AND c.{columns.due} > %s"
+        f" AND c.{columns.due} > %s{_not_reached(0)}"
         " ON CONFLICT (complaint_id, clock, cycle, level) DO NOTHING RETURNING id"
     )
     at = _db_time(now)
-    return _returned(sql, [clock, at, at, columns.status, at, at])
+    return _returned(sql, [clock, at, at, columns.status, at, at, clock])
 
 
 def _claim_level(clock: str, level: int, now) -> list[int]:
@@ -128,11 +139,11 @@ def _claim_level(clock: str, level: int, now) -> list[int]:
         f" SELECT c.dealer_id, c.id, %s, c.cycle, s.level, s.target, c.{columns.due}, %s, %s"
         f" FROM {t['complaint']} c JOIN {t['ladder']} s"
         " ON s.dealer_id = c.dealer_id AND s.level = %s"
-        f" WHERE c.status = %s AND {_past_due(columns.due)}{below}"
+        f" WHERE c.status = %s AND {_past_due(columns.due)}{_not_reached(level)}{below}"
         " ON CONFLICT (complaint_id, clock, cycle, level) DO NOTHING RETURNING id"
     )
     at = _db_time(now)
-    params = [clock, at, at, level, columns.status, at]
+    params = [clock, at, at, level, columns.status, at, clock]
     if level > 1:
         params += [clock, level - 1]
     return _returned(sql, params)
@@ -147,27 +158,33 @@ def _returned(sql: str, params: list) -> list[int]:
 def _recipients(now, clock: str, level: int) -> list[tuple]:
     """(escalation, complaint, dealer, customer, kind, clock, user, email, username) for
     the rows this run claimed at ``level`` (they carry the run's time): the owner for the
-    warning, the dealer's staff of the step's role, or the brand's OEM staff."""
+    warning, the dealer's staff of the step's role, or the brand's OEM staff — each an
+    equality join, so that the database can hash them."""
     t = _tables()
-    if level == 0:
-        who = "u.id = COALESCE(c.owner_id, c.received_by_id)"
-    else:
-        who = (
-            "((e.target = %s AND u.role = %s AND u.brand_id = d.brand_id)"
-            " OR (e.target <> %s AND u.role = e.target AND u.dealer_id = e.dealer_id))"
-        )
-    sql = (
+    claimed = (
         "SELECT e.id, e.complaint_id, e.dealer_id, c.customer_id, c.kind, e.clock, u.id,"
         " u.email, u.username"
         f" FROM {t['escalation']} e JOIN {t['complaint']} c ON c.id = e.complaint_id"
-        f" JOIN {t['dealer']} d ON d.id = e.dealer_id"
-        f" JOIN {t['user']} u ON u.is_active AND {who}"
-        " WHERE e.created_at = %s AND e.clock = %s AND e.level = %s ORDER BY e.id, u.id"
     )
-    brand = EscalationTarget.BRAND
-    params = ([] if level == 0 else [brand, brand, brand]) + [_db_time(now), clock, level]
+    where = " WHERE u.is_active AND e.created_at = %s AND e.clock = %s AND e.level = %s"
+    run = [_db_time(now), clock, level]
+    brand = EscalationTarget.BRAND.value
+    if level == 0:
+        sql = (
+            f"{claimed} JOIN {t['user']} u ON u.id = COALESCE(c.owner_id, c.received_by_id){where}"
+        )
+        params = run
+    else:
+        sql = (
+            f"{claimed} JOIN {t['user']} u ON u.dealer_id = e.dealer_id AND u.role = e.target"
+            f"{where} AND e.target <> %s"
+            f" UNION ALL {claimed} JOIN {t['dealer']} d ON d.id = e.dealer_id"
+            f" JOIN {t['user']} u ON u.brand_id = d.brand_id AND u.role = e.target"
+            f"{where} AND e.target = %s"
+        )
+        params = [*run, brand, *run, brand]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(f"{sql} ORDER BY 1, 7", params)
         return cursor.fetchall()
 
 
@@ -193,41 +210,116 @@ def _texts(level: int) -> dict:
     return {"subject": subject, "body": body, "clocks": clocks}
 
 
-def _messages(now, clock: str, level: int, channel_by_dealer: dict) -> list[OutboxMessage]:
+def _messages(now, clock: str, level: int, channel_by_dealer: dict) -> list[dict]:
+    """The outbox rows of the levels this run claimed: an inbox message to each recipient
+    and, from level 1, the step's message (e-mail) too."""
     texts = _texts(level)
+    inbox, email_channel = MessageChannel.INBOX.value, MessageChannel.EMAIL.value
+    staff, topic = RecipientKind.STAFF.value, "complaint"
+    queued, cancelled = MessageStatus.QUEUED.value, MessageStatus.CANCELLED.value
+    no_address = StopReason.NO_ADDRESS.value
     messages = []
     for row in _recipients(now, clock, level):
         escalation, complaint, dealer, customer, kind, row_clock, user, email, username = row
         words = {"number": f"{PREFIX[kind]}-{complaint}", "level": level}
         subject = texts["subject"] % words
         body = texts["body"] % (words | {"clock": texts["clocks"][row_clock]})
-        channels = [MessageChannel.INBOX]
-        step_channel = channel_by_dealer.get((dealer, level), MessageChannel.EMAIL)
-        if level > 0 and step_channel != MessageChannel.INBOX:
+        link = f"/complaints/{complaint}/"
+        key = f"complaint:escalation:{escalation}:"
+        channels = [inbox]
+        step_channel = channel_by_dealer.get((dealer, level), email_channel)
+        if level > 0 and step_channel != inbox:
             channels.append(step_channel)
         for channel in channels:
-            address = username if channel == MessageChannel.INBOX else (email or "")
-            if channel not in (MessageChannel.INBOX, MessageChannel.EMAIL):
-                address = ""  # staff are reached by e-mail and in the inbox only
+            # Staff are reached in the inbox and by e-mail only.
+            address = username if channel == inbox else (email or "")
+            if channel not in (inbox, email_channel):
+                address = ""
             messages.append(
-                OutboxMessage(
-                    dealer_id=dealer,
-                    recipient_kind=RecipientKind.STAFF,
-                    recipient_id=user,
-                    customer_id=customer,
-                    channel=channel,
-                    address=address,
-                    topic="complaint",
-                    subject=subject,
-                    body=body,
-                    link=f"/complaints/{complaint}/",
-                    status=MessageStatus.QUEUED if address else MessageStatus.CANCELLED,
-                    last_error="" if address else StopReason.NO_ADDRESS,
-                    next_try_at=now,
-                    idempotency_key=f"complaint:escalation:{escalation}:{channel}:{user}",
-                )
+                {
+                    "dealer_id": dealer,
+                    "recipient_kind": staff,
+                    "recipient_id": user,
+                    "customer_id": customer,
+                    "channel": channel,
+                    "address": address,
+                    "topic": topic,
+                    "subject": subject,
+                    "body": body,
+                    "link": link,
+                    "status": queued if address else cancelled,
+                    "last_error": "" if address else no_address,
+                    "idempotency_key": f"{key}{channel}:{user}",
+                }
             )
     return messages
+
+
+OUTBOX_DEFAULTS = {
+    "attempts": 0,
+    "claimed_by": "",
+    "lease_until": None,
+    "provider_id": "",
+    "sent_at": None,
+    "read_at": None,
+    "created_by_id": None,
+}
+
+
+COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+# Values of ours that hold no tab, newline or backslash: written to COPY as they are
+# (encrypted values are URL-safe base64; the keys and links are built here).
+PLAIN = {"recipient_kind", "channel", "topic", "link", "status", "last_error", "idempotency_key"}
+
+
+def _as_copy(value) -> str:
+    """A value in COPY's text format (backslash escapes, \\N for NULL)."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value).translate(COPY_ESCAPES)
+
+
+def _outbox_insert(messages: list[dict], now) -> None:
+    """Write the rows the dispatcher reads, as ``OutboxMessage`` would (encrypted address,
+    subject and body), without a model object per row: COPY on PostgreSQL, one
+    executemany elsewhere. The keys name new levels only, so no row can exist already."""
+    fields = [f for f in OutboxMessage._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(f.column for f in fields)
+    stamp = _db_time(now)
+    fixed = OUTBOX_DEFAULTS | {"created_at": stamp, "updated_at": stamp, "next_try_at": stamp}
+    encrypted = {f.attname for f in fields if isinstance(f, EncryptedTextField)}
+    names = [f.attname for f in fields]
+    table = OutboxMessage._meta.db_table
+    encrypt = crypto.encrypt
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            rows = [
+                [
+                    fixed[n] if n in fixed else (m[n] and encrypt(m[n]) if n in encrypted else m[n])
+                    for n in names
+                ]
+                for m in messages
+            ]
+            marks = ", ".join(["%s"] * len(names))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+            return
+        constants = {n: _as_copy(v) for n, v in fixed.items()}
+
+        def cell(m, n):
+            if n in constants:
+                return constants[n]
+            value = m[n]
+            if n in encrypted:
+                return encrypt(value) if value else ""
+            if n in PLAIN:
+                return value
+            return _as_copy(value)
+
+        text = "".join("\t".join([cell(m, n) for n in names]) + "\n" for m in messages)
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            copy.write(text)
 
 
 def _step_channels() -> dict:
@@ -237,6 +329,26 @@ def _step_channels() -> dict:
             "dealer_id", "level", "channel"
         )
     }
+
+
+def _commit_without_waiting() -> None:
+    """PostgreSQL: do not wait for this transaction's WAL flush. After a crash a level and
+    its messages are lost together, and the next run reaches the level again."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
+
+
+ANALYZE_AFTER = 1000
+
+
+def _statistics_refresh(inserted: int) -> None:
+    """After a large claim, tell PostgreSQL's planner how many levels there now are: the
+    next level's EXISTS and the next run's NOT EXISTS are planned on them, and with the
+    statistics of an empty table it would join nested loops (autovacuum comes too late)."""
+    if inserted >= ANALYZE_AFTER and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {_tables()['escalation']} (complaint_id, clock, level)")
 
 
 def complaints_escalate(now: datetime | None = None) -> dict:
@@ -257,9 +369,11 @@ def complaints_escalate(now: datetime | None = None) -> dict:
 def escalation_level_run(clock: str, level: int, now, channels: dict) -> tuple[int, int]:
     """One clock's one level, in one transaction: the rows claimed, their messages queued."""
     with transaction.atomic():
+        _commit_without_waiting()
         claimed = _claim_warnings(clock, now) if level == 0 else _claim_level(clock, level, now)
         if not claimed:
             return 0, 0
+        _statistics_refresh(len(claimed))
         messages = _messages(now, clock, level, channels)
-        OutboxMessage.objects.bulk_create(messages, batch_size=2000, ignore_conflicts=True)
+        _outbox_insert(messages, now)
     return len(claimed), len(messages)
