@@ -7,6 +7,11 @@ class ComplaintsConfig(AppConfig):
     verbose_name = "Complaints"
 
     def ready(self):
+        from dealercare.complaints.services import privacy
+        from dealercare.customers.services.privacy import CUSTOMER_ERASERS, ERASURE_BLOCKERS
+
+        ERASURE_BLOCKERS.append(privacy.open_complaint_blocks_erasure)
+        CUSTOMER_ERASERS.append(privacy.complaints_forget_customers)
         from dealercare.complaints import events, workflow  # noqa: F401 (registers the moves)
         from dealercare.complaints.models import (
             Complaint,

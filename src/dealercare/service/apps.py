@@ -24,6 +24,11 @@ class ServiceConfig(AppConfig):
     verbose_name = "After-sales service"
 
     def ready(self):
+        from dealercare.customers.services.privacy import CUSTOMER_ERASERS, ERASURE_BLOCKERS
+        from dealercare.service.services import privacy
+
+        ERASURE_BLOCKERS.append(privacy.open_repair_order_blocks_erasure)
+        CUSTOMER_ERASERS.append(privacy.follow_ups_forget_customers)
         from dealercare.core.audit_vocabulary import audit_vocabulary_register
         from dealercare.service import events, workflow  # noqa: F401 (registers the moves)
         from dealercare.service.models import (

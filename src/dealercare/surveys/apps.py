@@ -15,6 +15,10 @@ class SurveysConfig(AppConfig):
     verbose_name = "Satisfaction surveys"
 
     def ready(self):
+        from dealercare.customers.services.privacy import CUSTOMER_ERASERS
+        from dealercare.surveys.services.privacy import survey_answers_forget_customers
+
+        CUSTOMER_ERASERS.append(survey_answers_forget_customers)
         from dealercare.core.audit_vocabulary import audit_vocabulary_register
         from dealercare.surveys import events
         from dealercare.surveys.models import SurveyInvitation, SurveyResponse, SurveyTemplate

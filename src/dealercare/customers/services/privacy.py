@@ -36,6 +36,10 @@ class ExportReason:
 # Each blocker returns a reason when something still needs the person (an open repair
 # order, an unresolved complaint…); apps that hold such work add theirs here.
 ERASURE_BLOCKERS: list[Callable[[Customer], str | None]] = []
+# Each eraser blanks what an app keeps in the person's own words (a complaint's text, what
+# they said on a follow-up call, a survey's written answers) for the customer ids given,
+# in the erasure's transaction; the records stay for the dealer's figures.
+CUSTOMER_ERASERS: list[Callable[[list[int]], None]] = []
 
 ANONYMOUS_NAME = "已匿名客户"
 CLEARED_FIELDS = {
@@ -121,6 +125,8 @@ def customer_erase(
     records = list(Customer.objects.filter(Q(pk=customer.pk) | Q(merged_into=customer)))
     for record in records:
         _erase_one(record, now)
+    for eraser in CUSTOMER_ERASERS:
+        eraser([record.pk for record in records])
     personal_keys_destroy(customer_subject(record.pk) for record in records)
     erased = next(record for record in records if record.pk == customer.pk)
     # Written after the keys are gone and about the anonymous record: why it was erased
