@@ -132,7 +132,7 @@ def archive(cast) -> dict:
             }
             | booking,
             "surveys": surveys,
-            "complaints": complaints,
+            "complaints": complaints | {"follow_up_id": follow_up.pk},
         },
         "duplicate": duplicate.pk,
     }

@@ -16,7 +16,8 @@ from dealercare.surveys.services import invitations, templates
 
 router = Router(tags=["satisfaction surveys"])
 Id = Annotated[int, Field(ge=1, le=2**62)]
-Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+# A month of this century: the results page and the filters read whole months from it.
+Month = Annotated[str, StringConstraints(pattern=r"^20\d{2}-(0[1-9]|1[0-2])$")]
 
 
 class QuestionIn(Schema):
