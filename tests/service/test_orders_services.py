@@ -254,7 +254,8 @@ def test_approval_records_who_how_and_the_amount_and_moves_the_order(cast, advis
     assert order.status == S.APPROVED
     assert approval.amount == Decimal("508.50") and approval.recorded_by == advisor
     assert order.lines.get().approval == approval
-    actions = list(AuditEntry.objects.filter(object_id=order.pk).values_list("action", flat=True))
+    entries = AuditEntry.objects.filter(object_type="repair_order", object_id=order.pk)
+    actions = list(entries.order_by("id").values_list("action", flat=True))
     assert actions[-2:] == ["repair_order.approval", "repair_order.approve"]
 
 

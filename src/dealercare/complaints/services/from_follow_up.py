@@ -25,7 +25,9 @@ def complaint_from_follow_up(*, actor, task: FollowUpTask) -> Complaint:
     """The complaint of an unhappy follow-up call: customer, car, repair order and what
     they said copied, its 24 h clock running from the call. Asked twice, the complaint
     already opened is returned."""
-    task = FollowUpTask.objects.select_for_update().select_related("order").get(pk=task.pk)
+    task = (
+        FollowUpTask.objects.select_for_update(of=("self",)).select_related("order").get(pk=task.pk)
+    )
     opened = Complaint.objects.filter(dealer_id=task.dealer_id, follow_up=task).first()
     if opened is not None:
         return opened

@@ -149,7 +149,11 @@ def _clean_call(call: FollowUpCall) -> dict:
 
 
 def _locked_open(task: Task, version: int | None) -> Task:
-    task = Task.objects.select_for_update().select_related("order", "dealer").get(pk=task.pk)
+    task = (
+        Task.objects.select_for_update(of=("self",))
+        .select_related("order", "dealer")
+        .get(pk=task.pk)
+    )
     if version is not None and task.version != version:
         raise StaleVersion()
     if task.status != Task.Status.OPEN:
