@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "dealercare.service",
     "dealercare.complaints",
     "dealercare.surveys",
+    "dealercare.care",
     "dealercare.analytics",
 ]
 
@@ -265,6 +266,10 @@ SURVEY_CSI_AFTER_DAYS = int(os.environ.get("DEALERCARE_SURVEY_CSI_AFTER_DAYS", "
 PUBLIC_BASE_URL = os.environ.get("DEALERCARE_PUBLIC_BASE_URL", "")
 SURVEY_NPS_COMPLAINT_MAX = 6
 SURVEY_SCALE_COMPLAINT_MAX = 2
+
+# Relationship care (R-CARE): reminders are planned this many days before they are sent,
+# so staff see them coming and can move, change or cancel them.
+CARE_PLAN_AHEAD_DAYS = int(os.environ.get("DEALERCARE_CARE_PLAN_AHEAD_DAYS", "14"))
 
 LOGGING = {
     "version": 1,

@@ -94,6 +94,9 @@ EXPECTED: dict[Action, frozenset[Role]] = {
     Action.SURVEY_ANSWER: roles(ADMIN, MANAGER, CSR),
     Action.SURVEY_RESULTS: roles(ADMIN, MANAGER),
     Action.SURVEY_MANAGE: roles(ADMIN, MANAGER),
+    Action.CARE_VIEW: roles(ADMIN, MANAGER, SALES, ADVISOR, CSR),
+    Action.CARE_HANDLE: roles(ADMIN, MANAGER, ADVISOR, CSR),
+    Action.CARE_RULES: roles(ADMIN, MANAGER),
 }
 
 

@@ -25,6 +25,7 @@ class Dealer(models.Model):
     code = models.SlugField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=100)
     city = models.CharField(_("city"), max_length=50, blank=True)
+    phone = models.CharField(_("service hotline"), max_length=20, blank=True)
     retention_years = models.PositiveSmallIntegerField(_("retention (years)"), default=5)
 
     class Meta:

@@ -80,6 +80,10 @@ class Action(models.TextChoices):
     SURVEY_RESULTS = "survey.results", _("See satisfaction results (CSI, NPS)")
     SURVEY_MANAGE = "survey.manage", _("Write and change survey templates")
 
+    CARE_VIEW = "care.view", _("See the automated reminders and greetings")
+    CARE_HANDLE = "care.handle", _("Pause, move, change and cancel reminders; make reminder calls")
+    CARE_RULES = "care.rules", _("Set the reminder rules and campaigns")
+
 
 A = Action
 _CUSTOMER_DESK = {
@@ -124,6 +128,9 @@ _COMPLAINT_DESK = {A.COMPLAINT_VIEW, A.COMPLAINT_RECEIVE, A.COMPLAINT_HANDLE}
 # Customer service sends the surveys and asks them on the phone; managers read the results
 # and write the questions.
 _SURVEY_DESK = {A.SURVEY_VIEW, A.SURVEY_ANSWER}
+# Relationship care: agents and advisors look after a customer's reminders; managers set
+# the rules.
+_CARE_DESK = {A.CARE_VIEW, A.CARE_HANDLE}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.DEALER_ADMIN: frozenset(set(Action) - {A.BRAND_AGGREGATES}),
@@ -138,9 +145,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         | {A.COMPLAINT_MANAGE}
         | _SURVEY_DESK
         | {A.SURVEY_RESULTS, A.SURVEY_MANAGE}
+        | _CARE_DESK
+        | {A.CARE_RULES}
     ),
-    Role.SALES: frozenset(_CUSTOMER_DESK - {A.MILEAGE_RECORD}),
-    Role.ADVISOR: frozenset(_CUSTOMER_DESK | {A.CUSTOMER_MERGE} | _SERVICE_DESK),
+    Role.SALES: frozenset(_CUSTOMER_DESK - {A.MILEAGE_RECORD} | {A.CARE_VIEW}),
+    Role.ADVISOR: frozenset(_CUSTOMER_DESK | {A.CUSTOMER_MERGE} | _SERVICE_DESK | _CARE_DESK),
     Role.TECHNICIAN: frozenset(_WORKSHOP | {A.REPAIR_ORDER_WORK}),
     Role.INSPECTOR: frozenset(_WORKSHOP | {A.REPAIR_ORDER_INSPECT, A.EQUIPMENT_MANAGE}),
     Role.PARTS: frozenset(
@@ -155,6 +164,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         | {A.FOLLOW_UP_VIEW, A.FOLLOW_UP_HANDLE}
         | _COMPLAINT_DESK
         | _SURVEY_DESK
+        | _CARE_DESK
     ),
     Role.INSURANCE: frozenset(
         {A.CUSTOMER_VIEW, A.CUSTOMER_REVEAL, A.VEHICLE_VIEW, A.VEHICLE_UPDATE}

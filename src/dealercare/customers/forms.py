@@ -72,6 +72,11 @@ class CustomerForm(forms.Form):
     id_number = forms.CharField(label=_label("id_number"), required=False)
     address = forms.CharField(label=_label("address"), required=False)
     birthday = forms.DateField(label=_label("birthday"), required=False, widget=DATE)
+    birthday_lunar = forms.BooleanField(
+        label=_label("birthday_lunar"),
+        required=False,
+        help_text=_("The greeting follows this year's date of the lunar birthday (农历生日)."),
+    )
     gender = forms.ChoiceField(
         label=_label("gender"), required=False, choices=Customer.Gender.choices
     )

@@ -67,6 +67,12 @@ class Customer(TenantModel):
     id_number_hmac = models.CharField(max_length=32, blank=True, editable=False)
     address = EncryptedTextField(_("address"), blank=True)
     birthday = models.DateField(_("birthday"), null=True, blank=True)
+    birthday_lunar = models.BooleanField(
+        _("celebrates by the lunar calendar"), default=False, db_default=False
+    )
+    # The lunar month × 100 + day of the birth date, kept while ``birthday_lunar`` is set,
+    # so that the greeting planner finds this year's lunar birthdays in SQL.
+    lunar_birthday = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
     preferred_channel = models.CharField(
         _("preferred channel"), max_length=10, choices=Channel.choices, default=Channel.SMS

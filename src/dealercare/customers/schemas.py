@@ -27,6 +27,7 @@ class CustomerIn(Schema):
     id_number: text(18, description="18-character resident ID with its check character") = ""
     address: text(200) = ""
     birthday: date | None = None
+    birthday_lunar: bool = Field(False, description="The birthday is kept by the lunar calendar")
     gender: Genders = ""
     preferred_channel: one_of(Channel) = "sms"
     preferred_time: one_of(Customer.ContactTime) = "any"
@@ -87,6 +88,7 @@ class CustomerOut(FromModel):
     id_number: MaskedIdNumber
     address: MaskedAddress
     birthday: date | None
+    birthday_lunar: bool
     gender: str
     preferred_channel: str
     preferred_time: str

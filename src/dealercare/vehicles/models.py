@@ -73,6 +73,8 @@ class Vehicle(TenantModel):
             models.Index(
                 fields=["dealer", "next_maintenance_due"], name="vehicle_next_service_idx"
             ),
+            models.Index(fields=["dealer", "inspection_due"], name="vehicle_inspection_idx"),
+            models.Index(fields=["dealer", "insurance_expiry"], name="vehicle_insurance_idx"),
             models.Index(fields=["dealer", "make", "model_name"], name="vehicle_model_idx"),
             # Newest first by (created_at, id), not id alone: see customers.models.Customer.
             models.Index(fields=["dealer", "-created_at", "-id"], name="vehicle_recent_idx"),

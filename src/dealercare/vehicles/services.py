@@ -1,5 +1,6 @@
 """Every write to vehicles: one function per business action, one transaction each."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -155,36 +156,50 @@ def _catalogue_model(dealer, make: str, model_name: str) -> VehicleModel | None:
     return VehicleModel.objects.filter(brand_id=dealer.brand_id, make=make, name=model_name).first()
 
 
-def vehicle_replan(vehicle: Vehicle) -> None:
-    """Recompute the next maintenance from the schedule and the readings."""
-    model = vehicle.catalogue_model
-    schedule = (
-        Schedule(
-            model.maintenance_km,
-            model.maintenance_months,
-            model.first_maintenance_km,
-            model.first_maintenance_months,
-        )
-        if model
-        else DEFAULT_SCHEDULE
+# Called with a saved vehicle and its previous due day after every replan (the care app
+# moves its planned reminder with the projection).
+MAINTENANCE_REPLANNED_LISTENERS: list[Callable[[Vehicle, date | None], None]] = []
+
+
+def _schedule(model: VehicleModel | None) -> Schedule:
+    if model is None:
+        return DEFAULT_SCHEDULE
+    return Schedule(
+        model.maintenance_km,
+        model.maintenance_months,
+        model.first_maintenance_km,
+        model.first_maintenance_months,
     )
-    readings = (
-        list(
-            vehicle.readings.filter(consistency=MileageReading.Consistency.CONSISTENT)
-            .order_by("read_on", "id")
-            .values_list("read_on", "km")
-        )
-        if vehicle.pk
-        else []
-    )
+
+
+def vehicle_replan(vehicle: Vehicle, readings: list[tuple[date, int]] | None = None) -> None:
+    """Recompute the next maintenance from the schedule and the readings (those stored,
+    unless given)."""
+    if readings is None and vehicle.pk:
+        consistent = vehicle.readings.filter(consistency=MileageReading.Consistency.CONSISTENT)
+        readings = list(consistent.order_by("read_on", "id").values_list("read_on", "km"))
     plan = next_maintenance(
-        schedule=schedule,
+        schedule=_schedule(vehicle.catalogue_model),
         purchase_date=vehicle.purchase_date,
         last_service_date=vehicle.last_service_date,
         last_service_km=vehicle.last_service_km,
-        readings=readings,
+        readings=readings or [],
     )
+    before = vehicle.next_maintenance_due
     vehicle.next_maintenance_due, vehicle.next_maintenance_km = plan.due, plan.due_km
+    if vehicle.pk:
+        for listener in MAINTENANCE_REPLANNED_LISTENERS:
+            listener(vehicle, before)
+
+
+def vehicles_plan_imported(vehicles: list[Vehicle], *, brand_id: int, read_on: date) -> None:
+    """Catalogue model and next maintenance of new vehicles about to be bulk-written, each
+    with its one imported reading."""
+    models = {(m.make, m.name): m for m in VehicleModel.objects.filter(brand_id=brand_id)}
+    for vehicle in vehicles:
+        vehicle.catalogue_model = models.get((vehicle.make, vehicle.model_name))
+        km = vehicle.current_km
+        vehicle_replan(vehicle, readings=[(read_on, km)] if km is not None else [])
 
 
 # Staff and the workshop have the car in front of them, so a reading that contradicts the

@@ -20,7 +20,12 @@ from dealercare.customers.models import Customer, Tag
 from dealercare.customers.services import CustomerInput, apply_profile, customer_clean, phone_index
 from dealercare.customers.spreadsheets import SheetRow
 from dealercare.vehicles.models import MileageReading, Ownership, Vehicle
-from dealercare.vehicles.services import VEHICLE_FIELDS, VehicleInput, vehicle_clean
+from dealercare.vehicles.services import (
+    VEHICLE_FIELDS,
+    VehicleInput,
+    vehicle_clean,
+    vehicles_plan_imported,
+)
 
 BATCH_ROWS = 1000
 MAX_REPORTED_ERRORS = 5000
@@ -161,6 +166,9 @@ class ImportRun:
             vehicles.append(vehicle)
         if self.errors:
             return
+        vehicles_plan_imported(
+            vehicles, brand_id=self.actor.dealer.brand_id, read_on=timezone.localdate()
+        )
         Vehicle.objects.bulk_create(vehicles)
         self._histories(vehicles)
         self._link_tags(rows)

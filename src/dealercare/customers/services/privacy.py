@@ -52,6 +52,8 @@ CLEARED_FIELDS = {
     "id_number_hmac": "",
     "address": "",
     "birthday": None,
+    "birthday_lunar": False,
+    "lunar_birthday": None,
     "gender": "",
     "notes": "",
     "interested_models": "",

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dealercare.core import crypto
 from dealercare.core.audit import AuditEvent, audit_record, changes_between
+from dealercare.core.calendars import lunar_birthday_key
 from dealercare.core.cleaning import FieldErrors, clean_choice, clean_past_date, clean_text
 from dealercare.core.crypto import phone_index
 from dealercare.core.errors import BusinessRuleViolation, Conflict, NotFound, StaleVersion
@@ -49,6 +50,7 @@ PROFILE_FIELDS = (
     "id_number",
     "address",
     "birthday",
+    "birthday_lunar",
     "gender",
     "preferred_channel",
     "preferred_time",
@@ -70,6 +72,7 @@ class CustomerInput:
     id_number: str = ""
     address: str = ""
     birthday: date | None = None
+    birthday_lunar: bool = False
     gender: str = ""
     preferred_channel: str = Channel.SMS
     preferred_time: str = Customer.ContactTime.ANY
@@ -105,6 +108,7 @@ def customer_clean(data: CustomerInput, *, current: Customer | None = None) -> d
         "id_number": lambda v: validate_id_number(v) if (v or "").strip() else "",
         "address": lambda v: clean_text(v, max_length=200),
         "birthday": clean_past_date,
+        "birthday_lunar": bool,
         "gender": lambda v: clean_choice(v, Customer.Gender.choices),
         "preferred_channel": lambda v: clean_choice(v, Channel.choices, required=True),
         "preferred_time": lambda v: clean_choice(v, Customer.ContactTime.choices, required=True),
@@ -144,6 +148,8 @@ def apply_profile(customer: Customer, clean: dict) -> None:
     customer.phone_hmac = phone_index(customer.phone)
     customer.phone_alt_hmac = phone_index(customer.phone_alt)
     customer.id_number_hmac = crypto.id_number_index(customer.id_number)
+    keeps_lunar = customer.birthday_lunar and customer.birthday
+    customer.lunar_birthday = lunar_birthday_key(customer.birthday) if keeps_lunar else None
 
 
 def _resolve_referrer(actor, referrer_id: int | None, customer: Customer | None) -> int | None:

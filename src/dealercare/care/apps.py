@@ -1,0 +1,35 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+REMINDER_FIELDS = {
+    "send_on": _("send on"),
+    "text": _("text"),
+    "reason": _("reason"),
+    "until": _("until"),
+    "channel": _("channel"),
+}
+
+
+class CareConfig(AppConfig):
+    name = "dealercare.care"
+    label = "care"
+    verbose_name = "Relationship care"
+
+    def ready(self):
+        from dealercare.care import events
+        from dealercare.care.models import Reminder, ReminderPause, ReminderRule
+        from dealercare.care.services.reminders import reminders_follow_maintenance
+        from dealercare.core.audit_vocabulary import audit_vocabulary_register
+        from dealercare.vehicles.services import MAINTENANCE_REPLANNED_LISTENERS
+
+        MAINTENANCE_REPLANNED_LISTENERS.append(reminders_follow_maintenance)
+        audit_vocabulary_register(
+            events=events.CareEvent,
+            object_types=events.CareAuditObject,
+            models_by_type={
+                "care_rule": ReminderRule,
+                "care_reminder": Reminder,
+                "care_pause": ReminderPause,
+            },
+            fields=REMINDER_FIELDS,
+        )
