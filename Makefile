@@ -88,3 +88,8 @@ bench-complaints: venv messages
 .PHONY: bench-outbox
 bench-outbox: venv messages
 	DATABASE_URL=$(BENCH_DB) $(PY) bench/outbox_bench.py $(BENCH_ARGS)
+
+# Planning one day of reminders for every bench vehicle (after bench-data).
+.PHONY: bench-care
+bench-care: venv messages
+	DATABASE_URL=$(BENCH_DB) $(PY) bench/care_bench.py $(BENCH_ARGS)

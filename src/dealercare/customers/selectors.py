@@ -111,6 +111,11 @@ class CustomerFilters:
     service_due_before: object = None
 
 
+def active_customers(dealer_id: int) -> QuerySet:
+    """The dealer's customers that are neither merged into another nor erased."""
+    return Customer.objects.filter(dealer_id=dealer_id, merged_into=None, erased_at=None)
+
+
 def customer_list(*, actor, filters: CustomerFilters) -> QuerySet:
     # One filter() call with every condition: each chained call clones the whole query,
     # and on a search that is found by one index lookup the cloning is what costs.

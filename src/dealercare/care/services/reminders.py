@@ -19,7 +19,7 @@ from dealercare.core.cleaning import FieldErrors, clean_choice, clean_text
 from dealercare.core.errors import InvalidTransition, NotFound, StaleVersion
 from dealercare.core.roles import Action, require
 from dealercare.customers.events import customer_subject
-from dealercare.customers.models import Customer
+from dealercare.customers.selectors import active_customers
 
 S = Reminder.Status
 MAX_PAUSE_DAYS = 366
@@ -161,9 +161,7 @@ def reminder_pause(
     """Hold back a customer's reminders (all, or one kind) up to and including ``until``;
     greetings whose day passes meanwhile are not sent late."""
     require(actor, Action.CARE_HANDLE)
-    customer = Customer.objects.filter(
-        pk=customer_id, dealer_id=actor.dealer_id, merged_into=None, erased_at=None
-    ).first()
+    customer = active_customers(actor.dealer_id).filter(pk=customer_id).first()
     if customer is None:
         raise NotFound()
     errors = FieldErrors()

@@ -21,6 +21,7 @@ from dealercare.core.messaging.models import MessageChannel
 from dealercare.core.models import Dealer
 from dealercare.core.roles import Action, require
 from dealercare.customers.models import Customer, Grade, Tag
+from dealercare.customers.selectors import active_customers
 
 K = ReminderKind
 VARIABLES = {
@@ -310,7 +311,7 @@ def rule_preview(*, actor, data: RuleInput, kind: str, customer_id: int | None) 
         asdict(data),
     )
     errors.raise_if_any()
-    customers = Customer.objects.filter(dealer=actor.dealer, merged_into=None, erased_at=None)
+    customers = active_customers(actor.dealer_id)
     if customer_id is not None:
         customers = customers.filter(pk=customer_id)
     else:

@@ -17,6 +17,7 @@ from dealercare.core.errors import InvalidInput
 from dealercare.core.roles import Action, require
 from dealercare.customers.events import customer_subject
 from dealercare.customers.models import Customer
+from dealercare.customers.selectors import active_customers
 from dealercare.customers.services import CustomerInput, customer_create
 from dealercare.service.models import FollowUpTask, RepairOrder
 from dealercare.vehicles.models import Vehicle
@@ -115,11 +116,8 @@ def _complainant(actor, clean: dict) -> Customer | None:
             )
         return None
     digest = phone_index(phone)
-    existing = Customer.objects.filter(
-        dealer_id=actor.dealer_id, merged_into=None, erased_at=None
-    ).filter(phone_hmac=digest) | Customer.objects.filter(
-        dealer_id=actor.dealer_id, merged_into=None, erased_at=None, phone_alt_hmac=digest
-    )
+    customers = active_customers(actor.dealer_id)
+    existing = customers.filter(phone_hmac=digest) | customers.filter(phone_alt_hmac=digest)
     found = existing.order_by("pk").first()
     if found is not None:
         return found

@@ -28,6 +28,7 @@ from dealercare.core.validators import (
 )
 from dealercare.customers.events import CustomerAuditObject, CustomerEvent, customer_subject
 from dealercare.customers.models import Channel, Customer, Grade, Tag
+from dealercare.customers.selectors import active_customers
 
 PERSONAL_FIELDS = ("phone", "phone_alt", "email", "id_number", "address")
 AUDIT_MASKS = {
@@ -155,9 +156,7 @@ def apply_profile(customer: Customer, clean: dict) -> None:
 def _resolve_referrer(actor, referrer_id: int | None, customer: Customer | None) -> int | None:
     if referrer_id is None:
         return None
-    referrer = Customer.objects.filter(
-        dealer_id=actor.dealer_id, pk=referrer_id, merged_into=None, erased_at=None
-    ).first()
+    referrer = active_customers(actor.dealer_id).filter(pk=referrer_id).first()
     if referrer is None or (customer and referrer.pk == customer.pk):
         raise Conflict(
             _("The referrer must be another customer of this dealer."),

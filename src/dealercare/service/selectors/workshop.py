@@ -13,6 +13,7 @@ from dealercare.core.messaging.models import OutboxMessage
 from dealercare.core.models import AuditEntry, User
 from dealercare.core.roles import Action, Role, allows, require
 from dealercare.customers.models import Customer
+from dealercare.customers.selectors import active_customers
 from dealercare.service.models import (
     Delivery,
     FollowUpTask,
@@ -236,8 +237,7 @@ def follow_up_customer(*, actor, customer_id) -> Customer | None:
     """The customer a new follow-up task is for, when the number names one of the dealer's."""
     if not str(customer_id or "").isdigit():
         return None
-    customers = scope_to_dealer(actor, Customer.objects.filter(merged_into=None, erased_at=None))
-    return customers.filter(pk=int(customer_id)).first()
+    return active_customers(actor.dealer_id).filter(pk=int(customer_id)).first()
 
 
 def follow_up_overdue(*, today: date | None = None) -> QuerySet:

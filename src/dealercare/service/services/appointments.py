@@ -29,6 +29,7 @@ from dealercare.core.models import User
 from dealercare.core.roles import Action, Role, require
 from dealercare.core.workflow import workflow_move
 from dealercare.customers.models import Channel, Customer
+from dealercare.customers.selectors import active_customers
 from dealercare.service.events import BookingAuditObject, BookingEvent
 from dealercare.service.models import (
     Appointment,
@@ -211,9 +212,7 @@ def appointment_clean(actor, data: AppointmentInput, capacity: ServiceCapacity) 
         errors.add("vehicle_id", _("Unknown vehicle."))
     customer = None
     if data.customer_id is not None:
-        customer = Customer.objects.filter(
-            pk=data.customer_id, dealer_id=actor.dealer_id, merged_into=None, erased_at=None
-        ).first()
+        customer = active_customers(actor.dealer_id).filter(pk=data.customer_id).first()
         if customer is None:
             errors.add("customer_id", _("Unknown customer."))
     elif vehicle is not None:

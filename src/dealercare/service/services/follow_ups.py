@@ -12,7 +12,8 @@ from dealercare.core.audit import AuditEvent, audit_record, changes_between
 from dealercare.core.cleaning import FieldErrors, clean_choice, clean_text
 from dealercare.core.errors import InvalidInput, InvalidTransition, StaleVersion
 from dealercare.core.roles import Action, require
-from dealercare.customers.models import Channel, Customer
+from dealercare.customers.models import Channel
+from dealercare.customers.selectors import active_customers
 from dealercare.service.events import ServiceAuditObject, ServiceEvent
 from dealercare.service.models import FollowUpTask, RepairOrder, ServiceSettings
 from dealercare.vehicles.models import Vehicle
@@ -80,9 +81,7 @@ def follow_up_create(*, actor, data: FollowUpInput) -> Task:
     back): due today unless a later day is given, by the customer's preferred channel."""
     require(actor, Action.FOLLOW_UP_HANDLE)
     errors = FieldErrors()
-    customer = Customer.objects.filter(
-        pk=data.customer_id, dealer_id=actor.dealer_id, merged_into=None, erased_at=None
-    ).first()
+    customer = active_customers(actor.dealer_id).filter(pk=data.customer_id).first()
     if customer is None:
         errors.add("customer_id", _("Unknown customer."))
     vehicle = None
