@@ -37,7 +37,7 @@ FROM care_reminderrule r
 JOIN vehicles_vehicle v ON v.dealer_id = r.dealer_id
 JOIN customers_customer c ON c.id = v.owner_id
 WHERE r.kind = 'maintenance' AND r.active
-  AND v.next_maintenance_due BETWEEN %(day)s::date - r.lead_days
+  AND v.next_maintenance_due BETWEEN %(day)s::date - 7
       AND %(day)s::date + r.lead_days + %(ahead)s
   AND c.merged_into_id IS NULL AND c.erased_at IS NULL
 ON CONFLICT DO NOTHING

@@ -269,7 +269,7 @@ SURVEY_SCALE_COMPLAINT_MAX = 2
 
 # Relationship care (R-CARE): reminders are planned this many days before they are sent,
 # so staff see them coming and can move, change or cancel them.
-CARE_PLAN_AHEAD_DAYS = int(os.environ.get("DEALERCARE_CARE_PLAN_AHEAD_DAYS", "14"))
+CARE_PLAN_AHEAD_DAYS = int(os.environ.get("DEALERCARE_CARE_PLAN_AHEAD_DAYS", "7"))
 
 LOGGING = {
     "version": 1,

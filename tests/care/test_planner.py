@@ -7,12 +7,13 @@ import pytest
 import time_machine
 from django.db import connection
 
-from dealercare.care.models import Reminder, ReminderKind
+from dealercare.care.models import Reminder, ReminderKind, ReminderRule
 from dealercare.care.services import planner
 from dealercare.care.services.planner import care_plan
 from dealercare.core.calendars import lunar_birthday_key
 from dealercare.core.roles import Role
-from dealercare.vehicles.services import vehicle_record_mileage
+from dealercare.customers.services import customer_update
+from dealercare.vehicles.services import vehicle_record_mileage, vehicle_update
 from tests.care.factories import car, consenting_customer
 
 K = ReminderKind
@@ -30,12 +31,12 @@ def frozen():
 
 
 def test_a_birthday_is_greeted_seven_days_ahead(cast, frozen):
-    customer = consenting_customer(cast, birthday=date(1985, 2, 20))
+    customer = consenting_customer(cast, birthday=date(1985, 2, 10))
     care_plan(TODAY)
     (greeting,) = reminders(kind=K.BIRTHDAY)
     assert greeting.customer == customer
-    assert greeting.due_date == date(2027, 2, 20)
-    assert greeting.send_on == date(2027, 2, 13)
+    assert greeting.due_date == date(2027, 2, 10)
+    assert greeting.send_on == date(2027, 2, 3)
 
 
 def test_a_lunar_birthday_is_greeted_on_this_years_solar_date(cast, frozen):
@@ -84,6 +85,7 @@ def test_a_run_killed_half_way_ends_with_the_expected_set_when_run_again(cast, f
     care_plan(TODAY)
     expected = {(r.kind, r.vehicle_id, r.due_date) for r in reminders()}
     Reminder.objects.all().delete()
+    ReminderRule.objects.update(planned_through=None)
 
     def crash(*args, **kwargs):
         raise RuntimeError("killed")
@@ -141,3 +143,33 @@ def test_a_car_with_a_stale_reading_is_asked_for_its_mileage(cast, frozen):
     ask.refresh_from_db()
     assert ask.status == Reminder.Status.SKIPPED
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+def test_the_next_days_run_plans_only_the_new_day(cast, frozen):
+    owner = consenting_customer(cast)
+    lead = 30
+    horizon = TODAY + timedelta(days=lead + 7)
+    car(cast, owner, inspection_due=horizon)
+    later = car(cast, owner, inspection_due=horizon + timedelta(days=1))
+    assert care_plan(TODAY)[K.INSPECTION] == 1
+    rule = ReminderRule.objects.get(dealer=owner.dealer, kind=K.INSPECTION)
+    assert rule.planned_through == horizon
+    assert care_plan(TODAY + timedelta(days=1))[K.INSPECTION] == 1
+    assert reminders(kind=K.INSPECTION)[-1].vehicle == later
+    assert Reminder.objects.filter(kind=K.INSPECTION).count() == 2
+
+
+def test_a_date_entered_inside_the_planned_range_is_planned_at_once(cast, frozen):
+    owner = consenting_customer(cast)
+    vehicle = car(cast, owner)
+    care_plan(TODAY)
+    assert not reminders(kind=K.INSURANCE)
+    advisor = cast.staff_a[Role.ADVISOR]
+    changes = {"insurance_expiry": date(2027, 2, 20)}
+    vehicle_update(actor=advisor, vehicle=vehicle, changes=changes, version=vehicle.version)
+    (reminder,) = reminders(kind=K.INSURANCE)
+    assert reminder.send_on == TODAY
+    changes = {"birthday": date(1990, 2, 8)}
+    customer_update(actor=advisor, customer=owner, changes=changes, version=owner.version)
+    (greeting,) = reminders(kind=K.BIRTHDAY)
+    assert greeting.due_date == date(2027, 2, 8) and greeting.send_on == TODAY

@@ -18,11 +18,18 @@ class CareConfig(AppConfig):
     def ready(self):
         from dealercare.care import events
         from dealercare.care.models import Reminder, ReminderPause, ReminderRule
+        from dealercare.care.services.planner import care_plan_customers, care_plan_vehicles
         from dealercare.care.services.reminders import reminders_follow_maintenance
         from dealercare.core.audit_vocabulary import audit_vocabulary_register
-        from dealercare.vehicles.services import MAINTENANCE_REPLANNED_LISTENERS
+        from dealercare.customers.services import CUSTOMERS_CHANGED_LISTENERS
+        from dealercare.vehicles.services import (
+            MAINTENANCE_REPLANNED_LISTENERS,
+            VEHICLES_CHANGED_LISTENERS,
+        )
 
         MAINTENANCE_REPLANNED_LISTENERS.append(reminders_follow_maintenance)
+        VEHICLES_CHANGED_LISTENERS.append(care_plan_vehicles)
+        CUSTOMERS_CHANGED_LISTENERS.append(care_plan_customers)
         audit_vocabulary_register(
             events=events.CareEvent,
             object_types=events.CareAuditObject,

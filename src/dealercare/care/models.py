@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dealercare.core.messaging.models import OutboxMessage
-from dealercare.core.models import TenantModel
+from dealercare.core.models import Dealer, TenantModel
 from dealercare.customers.models import Customer, Grade, Tag
 from dealercare.vehicles.models import Vehicle
 
@@ -66,6 +66,8 @@ class ReminderRule(TenantModel):
         related_name="+",
         verbose_name=_("customer tag"),
     )
+    # The last due day the planner has planned for this rule (see services.planner).
+    planned_through = models.DateField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -105,10 +107,20 @@ class Reminder(TenantModel):
         READING_RECEIVED = "reading_received", _("A new mileage reading came in")
         NO_CUSTOMER = "no_customer", _("The customer is no longer active")
 
-    rule = models.ForeignKey(ReminderRule, on_delete=models.PROTECT, related_name="reminders")
+    # The planner writes hundreds of thousands of rows at a time: each index costs, so the
+    # foreign keys lean on the composite indexes below (or, for rules, messages and staff,
+    # which are never deleted, on none).
+    dealer = models.ForeignKey(Dealer, on_delete=models.PROTECT, related_name="+", db_index=False)
+    rule = models.ForeignKey(
+        ReminderRule, on_delete=models.PROTECT, related_name="reminders", db_index=False
+    )
     kind = models.CharField(_("kind"), max_length=15, choices=ReminderKind.choices)
     customer = models.ForeignKey(
-        Customer, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("customer")
+        Customer,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("customer"),
+        db_index=False,
     )
     vehicle = models.ForeignKey(
         Vehicle,
@@ -117,6 +129,7 @@ class Reminder(TenantModel):
         on_delete=models.CASCADE,
         related_name="reminders",
         verbose_name=_("vehicle"),
+        db_index=False,
     )
     due_date = models.DateField(_("due"))
     send_on = models.DateField(_("send on"))
@@ -129,24 +142,34 @@ class Reminder(TenantModel):
     )
     channel = models.CharField(_("channel"), max_length=10, blank=True)
     message = models.ForeignKey(
-        OutboxMessage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        OutboxMessage,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     call_note = models.CharField(_("call outcome"), max_length=500, blank=True)
     handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "vehicle", "due_date"],
+                fields=["vehicle", "kind", "due_date"],
                 condition=Q(vehicle__isnull=False),
                 name="care_reminder_vehicle_once",
             ),
             models.UniqueConstraint(
-                fields=["kind", "customer", "due_date", "rule"],
+                fields=["customer", "kind", "due_date", "rule"],
                 condition=Q(vehicle__isnull=True),
                 name="care_reminder_customer_once",
             ),

@@ -161,6 +161,16 @@ def _catalogue_model(dealer, make: str, model_name: str) -> VehicleModel | None:
 MAINTENANCE_REPLANNED_LISTENERS: list[Callable[[Vehicle, date | None], None]] = []
 
 
+# Called with the ids of vehicles just written (created, changed, a reading added,
+# imported): the care app plans reminders whose dates now fall in a range it has planned.
+VEHICLES_CHANGED_LISTENERS: list[Callable[[list[int]], None]] = []
+
+
+def vehicles_changed(vehicle_ids: list[int]) -> None:
+    for listener in VEHICLES_CHANGED_LISTENERS:
+        listener(vehicle_ids)
+
+
 def _schedule(model: VehicleModel | None) -> Schedule:
     if model is None:
         return DEFAULT_SCHEDULE
@@ -268,6 +278,7 @@ def vehicle_create(*, actor, data: VehicleInput) -> Vehicle:
         _add_reading(actor, vehicle, clean["current_km"], timezone.localdate(), "staff")
     vehicle_replan(vehicle)
     vehicle.save()
+    vehicles_changed([vehicle.pk])
     changes = changes_between({}, _snapshot(vehicle))
     audit_record(
         actor=actor, dealer=actor.dealer, event=_event(VehicleEvent.CREATE, vehicle, changes)
@@ -330,6 +341,7 @@ def vehicle_update(*, actor, vehicle: Vehicle, changes: dict, version: int) -> V
     vehicle_replan(vehicle)
     vehicle.version += 1
     vehicle.save()
+    vehicles_changed([vehicle.pk])
     changes = changes_between(before, _snapshot(vehicle))
     audit_record(
         actor=actor, dealer=actor.dealer, event=_event(VehicleEvent.UPDATE, vehicle, changes)
@@ -357,6 +369,7 @@ def vehicle_record_mileage(
     vehicle_replan(vehicle)
     vehicle.version += 1
     vehicle.save()
+    vehicles_changed([vehicle.pk])
     changes = changes_between(
         {}, {"km": km, "read_on": read_on, "consistency": reading.consistency}
     )

@@ -265,6 +265,7 @@ def rule_update(*, actor, rule: ReminderRule, data: RuleInput, version: int) -> 
     before = _snapshot(rule)
     for name, value in clean.items():
         setattr(rule, name, value)
+    rule.planned_through = None  # plan its whole range again (what exists stays, once)
     rule.version += 1
     rule.save()
     changes = changes_between(before, _snapshot(rule))

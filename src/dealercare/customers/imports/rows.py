@@ -17,13 +17,20 @@ from dealercare.core.errors import DomainError
 from dealercare.core.masking import mask_name
 from dealercare.customers.events import CustomerAuditObject, CustomerEvent, customer_subject
 from dealercare.customers.models import Customer, Tag
-from dealercare.customers.services import CustomerInput, apply_profile, customer_clean, phone_index
+from dealercare.customers.services import (
+    CustomerInput,
+    apply_profile,
+    customer_clean,
+    customers_changed,
+    phone_index,
+)
 from dealercare.customers.spreadsheets import SheetRow
 from dealercare.vehicles.models import MileageReading, Ownership, Vehicle
 from dealercare.vehicles.services import (
     VEHICLE_FIELDS,
     VehicleInput,
     vehicle_clean,
+    vehicles_changed,
     vehicles_plan_imported,
 )
 
@@ -171,6 +178,7 @@ class ImportRun:
         )
         Vehicle.objects.bulk_create(vehicles)
         self._histories(vehicles)
+        vehicles_changed([v.pk for v in vehicles])
         self._link_tags(rows)
         self.vehicles_created += len(vehicles)
         audit_record_many(
@@ -211,6 +219,7 @@ class ImportRun:
             created.append(customer)
         if not self.errors:
             Customer.objects.bulk_create(created)
+            customers_changed([c.pk for c in created])
             self.customers_created += len(created)
         return created
 

@@ -7,6 +7,7 @@ from dealercare.customers.services.consent import consent_record
 from dealercare.customers.services.merge import customer_merge
 from dealercare.customers.services.profile import (
     AUDIT_MASKS,
+    CUSTOMERS_CHANGED_LISTENERS,
     PERSONAL_FIELDS,
     CustomerErased,
     CustomerInput,
@@ -21,6 +22,7 @@ from dealercare.customers.services.profile import (
     customer_lock_writable,
     customer_reveal,
     customer_update,
+    customers_changed,
     phone_index,
 )
 from dealercare.customers.services.related import (
@@ -32,6 +34,7 @@ from dealercare.customers.services.related import (
 
 __all__ = [
     "AUDIT_MASKS",
+    "CUSTOMERS_CHANGED_LISTENERS",
     "PERSONAL_FIELDS",
     "CustomerErased",
     "CustomerInput",
@@ -49,6 +52,7 @@ __all__ = [
     "customer_merge",
     "customer_reveal",
     "customer_update",
+    "customers_changed",
     "phone_index",
     "related_person_add",
     "related_person_remove",

@@ -1,5 +1,6 @@
 """Every write to the customer archive: one function per business action, one transaction."""
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
@@ -61,6 +62,16 @@ PROFILE_FIELDS = (
     "grade",
     "notes",
 )
+
+
+# Called with the ids of customers just written (created, changed, imported): the care app
+# plans a birthday that now falls in a range it has planned.
+CUSTOMERS_CHANGED_LISTENERS: list[Callable[[list[int]], None]] = []
+
+
+def customers_changed(customer_ids: list[int]) -> None:
+    for listener in CUSTOMERS_CHANGED_LISTENERS:
+        listener(customer_ids)
 
 
 @dataclass
@@ -216,6 +227,7 @@ def customer_create(*, actor, data: CustomerInput, allow_duplicate: bool = False
     apply_profile(customer, clean)
     customer.referrer_id = _resolve_referrer(actor, data.referrer_id, None)
     customer.save()
+    customers_changed([customer.pk])
     _set_tags(customer, clean["tags"])
     changes = changes_between({}, customer_snapshot(customer), AUDIT_MASKS)
     customer_audit(actor, CustomerEvent.CREATE, customer, changes)
@@ -286,6 +298,7 @@ def customer_update(*, actor, customer: Customer, changes: dict, version: int) -
     customer.referrer_id = _resolve_referrer(actor, data.referrer_id, customer)
     customer.version += 1
     customer.save()
+    customers_changed([customer.pk])
     _set_tags(customer, clean["tags"])
     changes = changes_between(
         before | {"tags": before_tags},
