@@ -45,7 +45,7 @@ ADDRESS = {
 }
 
 HISTORY_DAYS = 30
-RECENT_DAYS = 2  # sent by care_dispatch itself
+RECENT_DAYS = 4  # the last days are sent by care_dispatch itself
 LUNAR_SHARE = 0.015  # customers who keep their lunar birthday (a slow conversion)
 DELIVERED_SHARE = 0.93
 FAILED_SHARE = 0.03  # the rest: sent, no delivery receipt (yet)
