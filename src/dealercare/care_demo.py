@@ -51,13 +51,11 @@ DELIVERED_SHARE = 0.93
 FAILED_SHARE = 0.03  # the rest: sent, no delivery receipt (yet)
 SEND_AT = time(9, 30)
 # Why a gateway gave up (no personal data: last_error is shown to every outbox reader).
-FAILURES = [
-    "运营商退回：空号",
-    "运营商退回：停机",
-    "用户已拒收营销短信",
-    "微信：用户未关注公众号",
-    "邮件退信：邮箱不存在",
-]
+FAILURES = {
+    MessageChannel.SMS: ["运营商退回：空号", "运营商退回：停机", "用户已拒收营销短信"],
+    MessageChannel.WECHAT: ["微信：用户未关注公众号", "微信：用户已拒收消息"],
+    MessageChannel.EMAIL: ["邮件退信：邮箱不存在"],
+}
 SEASONS = {
     12: "冬季",
     1: "冬季",
@@ -241,11 +239,12 @@ def _dispatch(day: date) -> int:
 
 
 def _outcomes(dealer: Dealer, rng: random.Random, before: datetime) -> dict[str, int]:
-    """What the gateways reported for the month's messages, in three UPDATEs."""
+    """What the gateways reported for the month's messages, in a few UPDATEs."""
     queued = OutboxMessage.objects.filter(
         dealer=dealer, topic__startswith="care.", status=MessageStatus.QUEUED
     )
-    ids = list(queued.filter(next_try_at__lt=before).order_by("pk").values_list("pk", flat=True))
+    rows = queued.filter(next_try_at__lt=before).order_by("pk").values_list("pk", "channel")
+    ids = list(rows)
     rng.shuffle(ids)
     failing = max(1, round(len(ids) * FAILED_SHARE)) if ids else 0
     unconfirmed = round(len(ids) * (1 - DELIVERED_SHARE - FAILED_SHARE))
@@ -253,18 +252,19 @@ def _outcomes(dealer: Dealer, rng: random.Random, before: datetime) -> dict[str,
     delivered = ids[failing + unconfirmed :]
     messages = OutboxMessage.objects.filter(dealer=dealer)
     answered = {"created_at": F("next_try_at"), "attempts": 1, "updated_at": F("next_try_at")}
-    messages.filter(pk__in=delivered).update(
-        status=MessageStatus.DELIVERED, sent_at=F("next_try_at") + timedelta(seconds=20), **answered
+    receipt = F("next_try_at") + timedelta(seconds=20)
+    messages.filter(pk__in=[pk for pk, _channel in delivered]).update(
+        status=MessageStatus.DELIVERED, sent_at=receipt, **answered
     )
-    messages.filter(pk__in=sent).update(
-        status=MessageStatus.SENT, sent_at=F("next_try_at") + timedelta(seconds=20), **answered
+    messages.filter(pk__in=[pk for pk, _channel in sent]).update(
+        status=MessageStatus.SENT, sent_at=receipt, **answered
     )
-    for reason in FAILURES:
-        share = failed[FAILURES.index(reason) :: len(FAILURES)]
-        messages.filter(pk__in=share).update(
-            status=MessageStatus.FAILED,
-            last_error=reason,
-            **(answered | {"attempts": 3}),
+    reasons: dict[str, list[int]] = {}
+    for pk, channel in failed:
+        reasons.setdefault(rng.choice(FAILURES[channel]), []).append(pk)
+    for reason, pks in reasons.items():
+        messages.filter(pk__in=pks).update(
+            status=MessageStatus.FAILED, last_error=reason, **(answered | {"attempts": 3})
         )
     return {"delivered": len(delivered), "failed": len(failed), "unconfirmed": len(sent)}
 
