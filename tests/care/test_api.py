@@ -344,3 +344,22 @@ def test_messages_list_the_dealers_own_with_the_address_masked(cast, manager, te
     assert technician.get("/messages").status_code == 403
     bad = manager.get("/messages", {"channel": "inbox"})
     assert bad.status_code == 422 and set(bad.json()["fields"]) == {"channel"}
+
+
+def test_a_page_of_reminders_costs_the_same_for_one_or_many(
+    cast, agent, django_assert_max_num_queries
+):
+    owner = consenting_customer(cast, name="李雷")
+    soon = _today() + timedelta(days=10)
+    car(cast, owner, inspection_due=soon)
+    care_plan(_today())
+    with django_assert_max_num_queries(8) as one:
+        assert agent.get("/reminders", {"kind": K.INSPECTION}).json()["count"] == 1
+    for n in range(4):
+        car(cast, consenting_customer(cast, name=f"韩梅{n}"), inspection_due=soon)
+    care_plan(_today())
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert agent.get("/reminders", {"kind": K.INSPECTION}).json()["count"] == 5
+    care_dispatch()
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert agent.get("/messages", {"topic": "care."}).json()["count"] == 5
