@@ -118,7 +118,7 @@ def _lunar_birthdays(dealer: Dealer, rng: random.Random) -> int:
     customers = list(
         Customer.objects.filter(dealer=dealer, birthday__isnull=False).only("pk", "birthday")
     )
-    lunar = [c for c in customers if rng.random() < LUNAR_SHARE]
+    lunar = rng.sample(customers, min(len(customers), max(1, round(len(customers) * LUNAR_SHARE))))
     for customer in lunar:
         customer.birthday_lunar = True
         customer.lunar_birthday = lunar_birthday_key(customer.birthday)

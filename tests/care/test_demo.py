@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from dealercare.care.models import Reminder, ReminderKind, ReminderRule
 from dealercare.core.messaging.models import MessageStatus, OutboxMessage
+from dealercare.customers.models import Customer
 
 S = Reminder.Status
 
@@ -20,6 +21,8 @@ def test_a_demo_dealers_month_of_care(cast):
     rules = ReminderRule.objects.filter(dealer=cast.dealer_a)
     assert set(rules.values_list("kind", flat=True)) == set(ReminderKind.values)
     assert rules.filter(kind=ReminderKind.CAMPAIGN, segment_grade="A").count() == 3
+    lunar = Customer.objects.filter(dealer=cast.dealer_a, birthday_lunar=True)
+    assert lunar.exists() and not lunar.filter(lunar_birthday=None).exists()
 
     today = timezone.localdate()
     reminders = Reminder.objects.filter(dealer=cast.dealer_a)
