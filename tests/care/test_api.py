@@ -363,3 +363,21 @@ def test_a_page_of_reminders_costs_the_same_for_one_or_many(
     care_dispatch()
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert agent.get("/messages", {"topic": "care."}).json()["count"] == 5
+
+
+def test_a_messages_link_is_left_out_and_staff_inboxes_are_not_listed(cast, manager, settings):
+    customer = consenting_customer(cast, name="周杰")
+    link = "/s/secret-token-123/"
+    common = {"dealer": cast.dealer_a, "next_try_at": timezone.now(), "customer_id": customer.pk}
+    OutboxMessage.objects.create(
+        recipient_kind="customer", recipient_id=customer.pk, channel="email",
+        address="zhoujie@example.com", topic="survey.invite", link=link,
+        body=f"请评价本次服务：{settings.PUBLIC_BASE_URL}{link}", idempotency_key="t:1", **common,
+    )  # fmt: skip
+    OutboxMessage.objects.create(
+        recipient_kind="staff", recipient_id=cast.staff_a[Role.MANAGER].pk, channel="inbox",
+        topic="task", body="回访任务", idempotency_key="t:2", **common,
+    )  # fmt: skip
+    (message,) = manager.get("/messages").json()["items"]
+    assert message["body"] == "请评价本次服务：[link]" and "secret" not in str(message)
+    assert message["address"] == "z***@example.com"
