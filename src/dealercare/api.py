@@ -10,6 +10,7 @@ from ninja.renderers import BaseRenderer
 from ninja.responses import NinjaJSONEncoder
 
 from dealercare.analytics.api import router as brand_router
+from dealercare.care.api import router as care_router
 from dealercare.complaints.api import router as complaints_router
 from dealercare.core.api import BearerToken
 from dealercare.core.api import router as auth_router
@@ -75,3 +76,4 @@ api.add_router("/v1", service_router)
 api.add_router("/v1", parts_router)
 api.add_router("/v1", complaints_router)
 api.add_router("/v1", surveys_router)
+api.add_router("/v1", care_router)

@@ -30,6 +30,30 @@ def outbox_list(*, actor, filters: OutboxFilters = OutboxFilters()) -> QuerySet:
     return messages.order_by("-created_at", "-id")
 
 
+@dataclass(frozen=True)
+class CustomerMessageFilters:
+    customer_id: int | None = None
+    status: str = ""
+    channel: str = ""
+    topic: str = ""  # a topic, or a prefix of one ending in "." (care.)
+
+
+def customer_message_list(*, actor, filters: CustomerMessageFilters) -> QuerySet:
+    """The dealer's messages to customers and their related persons (no staff inbox),
+    newest first."""
+    messages = outbox_list(
+        actor=actor, filters=OutboxFilters(status=filters.status, channel=filters.channel)
+    )
+    messages = messages.filter(recipient_kind__in=[RecipientKind.CUSTOMER, RecipientKind.RELATED])
+    if filters.customer_id is not None:
+        messages = messages.filter(customer_id=filters.customer_id)
+    if filters.topic.endswith("."):
+        messages = messages.filter(topic__startswith=filters.topic)
+    elif filters.topic:
+        messages = messages.filter(topic=filters.topic)
+    return messages
+
+
 def outbox_get(*, actor, message_id) -> OutboxMessage:
     return get_for(actor, OutboxMessage.objects.all(), message_id, action=Action.OUTBOX_VIEW)
 

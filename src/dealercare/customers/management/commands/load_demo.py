@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from dealercare.care_demo import care_demo_fill
 from dealercare.complaints_demo import complaints_demo_fill
 from dealercare.core.demo_accounts import DEMO_DEALERS, STAFF_NAMES, demo_account
 from dealercare.core.models import Brand, Dealer
@@ -34,12 +35,16 @@ class Command(BaseCommand):
                 workshop = service_demo_fill(dealer, seed=seed)
                 desk = complaints_demo_fill(dealer, seed=seed)
                 surveys = surveys_demo_fill(dealer, seed=seed)
+                care = care_demo_fill(dealer, seed=seed)
                 self.stdout.write(
                     f"{name}: {customers} customers, ~{vehicles} vehicles, "
                     f"{workshop['history']} repair orders in the last year, "
                     f"{workshop['today']} today, {workshop['booked']} bookings ahead, "
                     f"{desk['history']} complaints, inquiries and suggestions, "
-                    f"{surveys['answered']} survey answers loaded"
+                    f"{surveys['answered']} survey answers, "
+                    f"{care['sent']} reminders sent in the last month "
+                    f"({care['delivered']} delivered, {care['failed']} failed), "
+                    f"{care['calls']} reminder calls, {care['planned']} planned, loaded"
                 )
             else:
                 self.stdout.write(f"{name}: already loaded")
