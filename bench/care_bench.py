@@ -62,6 +62,7 @@ def prepare() -> dict:
     call_command("migrate", verbosity=0)
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE care_reminder")
+        cursor.execute("UPDATE care_reminderrule SET planned_through = NULL")
         cursor.execute("DROP TABLE IF EXISTS care_reminder_raw")
         cursor.execute("CREATE TABLE care_reminder_raw (LIKE care_reminder INCLUDING ALL)")
         cursor.execute("ANALYZE vehicles_vehicle")

@@ -11,7 +11,11 @@ from django.utils import timezone
 
 from dealercare.care.models import Reminder, ReminderKind, ReminderRule
 from dealercare.care.services.planner import care_plan
-from dealercare.care.services.reminders import reminder_pause, reminder_pause_end
+from dealercare.care.services.reminders import (
+    reminder_edit_text,
+    reminder_pause,
+    reminder_pause_end,
+)
 from dealercare.care.services.rules import care_rules_ensure
 from dealercare.care.services.sending import care_dispatch, send_time
 from dealercare.core.audit import AuditEntry
@@ -19,6 +23,7 @@ from dealercare.core.messaging.models import OutboxMessage
 from dealercare.core.roles import Role
 from dealercare.customers.models import Channel, Customer
 from dealercare.customers.services import RelatedPersonInput, related_person_add
+from dealercare.customers.services.privacy import customer_erase
 from tests.care.factories import car, consenting_customer
 
 K, S = ReminderKind, Reminder.Status
@@ -205,3 +210,23 @@ def test_every_send_is_on_the_customers_timeline(cast, frozen):
     reminder = Reminder.objects.get(kind=K.INSURANCE)
     entry = AuditEntry.objects.get(object_type="care_reminder", object_id=reminder.pk)
     assert entry.customer_id == customer.pk and entry.action == "care_reminder.send"
+
+
+def test_an_erased_customer_gets_nothing_more_and_staff_words_are_blanked(cast, frozen):
+    customer = consenting_customer(cast)
+    insured(cast, customer, expiry=date(2027, 3, 5))
+    care_plan(TODAY)
+    reminder = Reminder.objects.get(kind=K.INSURANCE)
+    agent = cast.staff_a[Role.CSR]
+    reminder_edit_text(
+        actor=agent,
+        reminder_id=reminder.pk,
+        text="{name}您好，王先生说下月再联系。",
+        reason="客户要求",
+        version=reminder.version,
+    )
+    manager = cast.staff_a[Role.MANAGER]
+    customer_erase(actor=manager, customer=customer, confirm_name=customer.name)
+    reminder.refresh_from_db()
+    assert (reminder.status, reminder.text) == (S.SKIPPED, "")
+    assert care_dispatch(now=MORNING + timedelta(days=10)) == 0

@@ -19,14 +19,17 @@ class CareConfig(AppConfig):
         from dealercare.care import events
         from dealercare.care.models import Reminder, ReminderPause, ReminderRule
         from dealercare.care.services.planner import care_plan_customers, care_plan_vehicles
+        from dealercare.care.services.privacy import reminders_forget_customers
         from dealercare.care.services.reminders import reminders_follow_maintenance
         from dealercare.core.audit_vocabulary import audit_vocabulary_register
         from dealercare.customers.services import CUSTOMERS_CHANGED_LISTENERS
+        from dealercare.customers.services.privacy import CUSTOMER_ERASERS
         from dealercare.vehicles.services import (
             MAINTENANCE_REPLANNED_LISTENERS,
             VEHICLES_CHANGED_LISTENERS,
         )
 
+        CUSTOMER_ERASERS.append(reminders_forget_customers)
         MAINTENANCE_REPLANNED_LISTENERS.append(reminders_follow_maintenance)
         VEHICLES_CHANGED_LISTENERS.append(care_plan_vehicles)
         CUSTOMERS_CHANGED_LISTENERS.append(care_plan_customers)
