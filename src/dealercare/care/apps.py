@@ -32,4 +32,8 @@ class CareConfig(AppConfig):
                 "care_pause": ReminderPause,
             },
             fields=REMINDER_FIELDS,
+            links={
+                "care_reminder": ("care:reminder", "reminder_id"),
+                "care_rule": ("care:rule", "rule_id"),
+            },
         )

@@ -149,3 +149,9 @@ def customer_reminders(*, actor, customer: Customer, limit: int = 20) -> Custome
     upcoming = list(planned.order_by("send_on", "pk")[:limit])
     past = list(rows.exclude(status=Reminder.Status.PLANNED).order_by("-send_on", "-pk")[:limit])
     return CustomerReminders(upcoming=upcoming, past=past)
+
+
+def care_customer_get(*, actor, customer_id) -> Customer:
+    """A customer of the actor's dealer, for the care pages (merged or erased: not found)."""
+    customers = Customer.objects.filter(merged_into=None, erased_at=None)
+    return get_for(actor, customers, customer_id, action=Action.CARE_VIEW)
