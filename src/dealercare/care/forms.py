@@ -38,23 +38,23 @@ class ReminderFilterForm(forms.Form):
 
 class MoveForm(forms.Form):
     send_on = forms.DateField(label=_("send on"), widget=forms.DateInput(DATE, format="%Y-%m-%d"))
-    reason = forms.CharField(label=_("reason"), max_length=300)
+    reason = forms.CharField(label=_("Reason"), max_length=300)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class TextForm(forms.Form):
     text = forms.CharField(
-        label=_("text"),
+        label=_("Text"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Variables as in the rule, e.g. {name}."),
     )
-    reason = forms.CharField(label=_("reason"), max_length=300)
+    reason = forms.CharField(label=_("Reason"), max_length=300)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(label=_("reason"), max_length=300)
+    reason = forms.CharField(label=_("Reason"), max_length=300)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
@@ -67,12 +67,14 @@ class CallDoneForm(forms.Form):
 
 class PauseForm(forms.Form):
     kind = forms.ChoiceField(
-        label=_("reminders"),
+        label=_("Which reminders"),
         required=False,
         choices=[("", _("All reminders")), *ReminderKind.choices],
     )
-    until = forms.DateField(label=_("until"), widget=forms.DateInput(DATE, format="%Y-%m-%d"))
-    reason = forms.CharField(label=_("reason"), max_length=300)
+    until = forms.DateField(
+        label=_("Paused until"), widget=forms.DateInput(DATE, format="%Y-%m-%d")
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300)
 
 
 def variables_help() -> str:
@@ -82,7 +84,7 @@ def variables_help() -> str:
 class RuleForm(forms.Form):
     """A reminder rule, or a campaign (``kind="campaign"``): its fields by kind."""
 
-    name = forms.CharField(label=_("name"), max_length=100)
+    name = forms.CharField(label=_("Rule name"), max_length=100)
     active = forms.BooleanField(label=_("active"), required=False)
     lead_days = forms.IntegerField(label=_("days ahead"), min_value=0, max_value=MAX_LEAD_DAYS)
     channels = forms.MultipleChoiceField(

@@ -42,10 +42,11 @@ def _tabs(request) -> dict:
 @no_store
 def reminder_list(request):
     def context_for(params) -> dict:
+        if not any(params.get(name) for name in ReminderFilterForm.base_fields):
+            params = params.copy()
+            params["date_from"] = timezone.localdate().isoformat()  # upcoming by default
         form = ReminderFilterForm(params)
         filters = form.filters()
-        if not any(filters.values()):
-            filters["date_from"] = timezone.localdate()
         rows = selectors.reminder_list(actor=request.user, **filters)
         page = paginate(rows, page=request.GET.get("page"))
         return {"form": form, "page": page, "today": timezone.localdate()} | _tabs(request)
