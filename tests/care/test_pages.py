@@ -92,6 +92,11 @@ def test_the_pages_read_in_chinese(cast, client_as, planned):
     assert f"?date_from={send_on}&amp;date_to={send_on}" in calendar
     day = manager.get(f"/care/?date_from={send_on}&date_to={send_on}").text
     assert "欧阳娜娜" in day
+    assert manager.get("/care/calendar/?month=0001-01").status_code == 200
+    searched = manager.post("/care/", {"q": "欧阳", "status": "planned"})
+    assert searched.status_code == 302 and "?s=" in searched["Location"]
+    assert "欧阳娜娜" in manager.get(searched["Location"]).text
+    assert manager.get("/care/?q=13912345678").status_code == 422  # no mobile in a URL
 
 
 def test_the_nav_and_the_customer_page_link_the_care(cast, client_as, planned):
@@ -272,5 +277,25 @@ def test_a_campaign_is_created_on_the_page(cast, client_as, planned):
     assert created.status_code == 302
     campaign = ReminderRule.objects.get(kind=K.CAMPAIGN, dealer=cast.dealer_a)
     assert campaign.channels == ["wechat", "sms"]
+    url = created["Location"]
+    page = manager.get(url).text
+    assert 'value="国庆试驾节"' in page and "活动日期" in page
+    reordered = manager.post(
+        url, data | {"first_channel": "sms", "version": campaign.version, "segment_grade": "A"}
+    )
+    assert reordered.status_code == 302
+    campaign.refresh_from_db()
+    assert (campaign.channels, campaign.segment_grade) == (["sms", "wechat"], "A")
     assert created["Location"] == f"/care/rules/{campaign.pk}/"
     assert "国庆试驾节" in manager.get("/care/rules/").text
+
+
+def test_the_pages_read_in_english_when_chosen(cast, client_as, planned, call_task):
+    manager = client_as(cast.staff_a[Role.MANAGER])
+    manager.cookies["django_language"] = "en"
+    assert "Upcoming reminders" in manager.get("/care/").text
+    assert "Previous month" in manager.get("/care/calendar/?month=2026-13").text
+    assert "Call done" in manager.get(f"/care/reminders/{call_task.pk}/").text
+    rule = ReminderRule.objects.get(dealer=cast.dealer_a, kind=K.HOLIDAY)
+    page = manager.get(f"/care/rules/{rule.pk}/").text
+    assert "Spring Festival" in page and "Try first" in page

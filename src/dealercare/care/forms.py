@@ -93,6 +93,11 @@ class RuleForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("The first channel the customer consented to is used, in this order."),
     )
+    first_channel = forms.ChoiceField(
+        label=_("Try first"),
+        required=False,
+        help_text=_("Empty: keep the order above."),
+    )
     quiet_start = forms.TimeField(
         label=_("quiet hours from"), widget=forms.TimeInput({"type": "time"}, format="%H:%M")
     )
@@ -144,6 +149,7 @@ class RuleForm(forms.Form):
             c for c in labels if c not in channel_order
         ]
         self.fields["channels"].choices = [(c, labels[c]) for c in order]
+        self.fields["first_channel"].choices = [("", "—"), *self.fields["channels"].choices]
         if kind != ReminderKind.HOLIDAY:
             del self.fields["holidays"]
         if kind != ReminderKind.CAMPAIGN:
@@ -156,9 +162,17 @@ class RuleForm(forms.Form):
     def initial_for(cls, rule: ReminderRule) -> dict:
         return rule_values(rule) | {"version": rule.version}
 
+    def channel_order(self) -> list[str]:
+        """The ticked channels in the order shown, the one to try first moved to the front."""
+        shown = [value for value, _label in self.fields["channels"].choices]
+        ticked = [c for c in shown if c in self.cleaned_data["channels"]]
+        first = self.cleaned_data.get("first_channel")
+        return [first, *(c for c in ticked if c != first)] if first in ticked else ticked
+
     def to_input(self, *, defaults: dict | None = None) -> RuleInput:
         data = dict(defaults or {})
         for name in RuleInput.__dataclass_fields__:
             if name in self.cleaned_data:
                 data[name] = self.cleaned_data[name]
+        data["channels"] = self.channel_order()
         return RuleInput(**data)

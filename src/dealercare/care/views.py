@@ -64,9 +64,10 @@ def _month(value: str | None) -> date:
     today = timezone.localdate().replace(day=1)
     try:
         year, month = (int(part) for part in (value or "").split("-"))
-        return date(year, month, 1)
+        chosen = date(year, month, 1)
     except ValueError:
         return today
+    return chosen if abs(chosen.year - today.year) <= 50 else today
 
 
 def _shift(month: date, months: int) -> date:
