@@ -184,7 +184,8 @@ def test_the_call_is_done_on_the_page(cast, client_as, call_task):
     listed = csr.get("/care/calls/").text
     assert "司马光" in listed and f"/care/reminders/{call_task.pk}/" in listed
     page = csr.get(f"/care/reminders/{call_task.pk}/").text
-    assert "通话完成" in page
+    assert "通话完成" in page and "在客户页面查看完整号码" in page
+    assert call_task.customer.phone not in page  # masked: revealing is audited elsewhere
     done = csr.post(
         f"/care/reminders/{call_task.pk}/",
         {"action": "call", "note": "已提醒续保，客户下周到店", "version": call_task.version},
