@@ -150,6 +150,9 @@ def test_move_edit_and_cancel_on_the_page(cast, client_as, planned):
     planned.refresh_from_db()
     assert planned.send_on == later and planned.version == 2
     assert _audited("care_reminder.move", planned.pk).actor == cast.staff_a[Role.CSR]
+    timeline = csr.get(f"/customers/{planned.customer_id}/").text.split('class="timeline"')[1]
+    assert "客户出差" in timeline and f'href="/care/reminders/{planned.pk}/"' in timeline
+    assert "导出原因" not in timeline
 
     stale = csr.post(url, {"action": "cancel", "reason": "重复", "version": 1})
     assert stale.status_code == 409
