@@ -14,6 +14,7 @@ urlpatterns = [
     path("parts/", include("dealercare.parts.urls")),
     path("complaints/", include("dealercare.complaints.urls")),
     path("surveys/", include("dealercare.surveys.urls")),
+    path("care/", include("dealercare.care.urls")),
     # The customer's survey link (R-SAT-1): no login, short for an SMS.
     path("s/<str:token>/", survey_public, name="survey_public"),
     path("", include("dealercare.core.messaging.urls")),

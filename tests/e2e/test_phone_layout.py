@@ -116,6 +116,7 @@ def archive(cast) -> dict:
     line = add_labour(advisor, order, operation)
     add_part(advisor, order, new_part(cast.dealer_a), quantity=2, pay_type="warranty")
     surveys, token = _survey_samples(cast, owner, vehicle)
+    care = _care_samples(cast, owner, vehicle)
     return {
         "samples": {  # by URL namespace: the object each kwarg names
             "parts": {"part_id": part.pk, "supplier_id": supplier.pk},
@@ -133,6 +134,7 @@ def archive(cast) -> dict:
             | booking,
             "surveys": surveys,
             "complaints": complaints | {"follow_up_id": follow_up.pk},
+            "care": care,
         },
         "duplicate": duplicate.pk,
     }
@@ -164,6 +166,65 @@ def _survey_samples(cast, owner, vehicle) -> tuple[dict, str]:
         "response_id": response.pk,
     }
     return samples, token_of(waiting)
+
+
+def _care_samples(cast, owner, vehicle) -> dict:
+    """The planner's reminders, one of the owner's with a long text, a phone call to make,
+    a campaign and a pause (the care desk's pages)."""
+    from dealercare.care.models import Reminder, ReminderRule
+    from dealercare.care.services.planner import care_plan
+    from dealercare.care.services.reminders import reminder_pause
+    from dealercare.care.services.rules import RuleInput, campaign_create
+
+    today = timezone.localdate()
+    care_plan(today)
+    rule = ReminderRule.objects.get(dealer=cast.dealer_a, kind="maintenance")
+    reminder = Reminder.objects.create(
+        dealer=cast.dealer_a,
+        rule=rule,
+        kind="maintenance",
+        customer=owner,
+        vehicle=vehicle,
+        due_date=today + timedelta(days=88),
+        send_on=today + timedelta(days=3),
+        text="{name}您好，您的爱车{plate}预计于{due_date}需要保养，本月到店保养可享工时八折优惠，"
+        "另赠送全车检测与空调清洗，欢迎致电{dealer_phone}预约。",
+    )
+    Reminder.objects.create(
+        dealer=cast.dealer_a,
+        rule=ReminderRule.objects.get(dealer=cast.dealer_a, kind="insurance"),
+        kind="insurance",
+        customer=owner,
+        vehicle=vehicle,
+        due_date=today + timedelta(days=89),
+        send_on=today,
+        status="call",
+        channel="phone",
+    )
+    manager = cast.staff_a[Role.MANAGER]
+    campaign = campaign_create(
+        actor=manager,
+        data=RuleInput(
+            name="国庆黄金周到店保养送全车检测及空调清洗活动（限老客户）",
+            lead_days=3,
+            template_zh="{name}您好，{dealer}国庆黄金周活动邀您到店！",
+            campaign_date=today + timedelta(days=20),
+            segment_grade="A",
+        ),
+    )
+    pause = reminder_pause(
+        actor=cast.staff_a[Role.CSR],
+        customer_id=owner.pk,
+        kind="birthday",
+        until=today + timedelta(days=30),
+        reason="客户出国工作三个月，回国后再联系；期间不要发送生日祝福和营销信息。",
+    )
+    return {
+        "reminder_id": reminder.pk,
+        "rule_id": campaign.pk,
+        "customer_id": owner.pk,
+        "pause_id": pause.pk,
+    }
 
 
 def _complaint_samples(cast, vehicle) -> dict:

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 REMINDER_FIELDS = {
     "send_on": _("send on"),
     "text": _("text"),
-    "reason": _("reason"),
+    "reason": _("Reason"),  # "reason" alone is the export reason in the project catalog
     "until": _("until"),
     "channel": _("channel"),
 }
@@ -42,4 +42,8 @@ class CareConfig(AppConfig):
                 "care_pause": ReminderPause,
             },
             fields=REMINDER_FIELDS,
+            links={
+                "care_reminder": ("care:reminder", "reminder_id"),
+                "care_rule": ("care:rule", "rule_id"),
+            },
         )

@@ -141,11 +141,17 @@ class CustomerReminders:
 
 
 def customer_reminders(*, actor, customer: Customer, limit: int = 20) -> CustomerReminders:
-    """The customer's planned reminders (soonest first) and the others, newest first, each
-    with its outbox message for the delivery status."""
+    """The customer's open reminders, planned or a call to make (soonest first), and the
+    others, newest first, each with its outbox message for the delivery status."""
     require(actor, Action.CARE_VIEW)
     rows = _reminders(actor).filter(customer_id=customer.pk)
-    planned = rows.filter(status=Reminder.Status.PLANNED)
-    upcoming = list(planned.order_by("send_on", "pk")[:limit])
-    past = list(rows.exclude(status=Reminder.Status.PLANNED).order_by("-send_on", "-pk")[:limit])
+    open_ = [Reminder.Status.PLANNED, Reminder.Status.CALL]
+    upcoming = list(rows.filter(status__in=open_).order_by("send_on", "pk")[:limit])
+    past = list(rows.exclude(status__in=open_).order_by("-send_on", "-pk")[:limit])
     return CustomerReminders(upcoming=upcoming, past=past)
+
+
+def care_customer_get(*, actor, customer_id) -> Customer:
+    """A customer of the actor's dealer, for the care pages (merged or erased: not found)."""
+    customers = Customer.objects.filter(merged_into=None, erased_at=None)
+    return get_for(actor, customers, customer_id, action=Action.CARE_VIEW)

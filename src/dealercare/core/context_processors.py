@@ -48,6 +48,7 @@ NAV_ITEMS = (
         Action.ROADSIDE_HANDLE,
     ),
     NavItem(_("Complaints"), "complaints:list", "complaints", Action.COMPLAINT_VIEW),
+    NavItem(_("Care"), "care:list", "care", Action.CARE_VIEW),
     NavItem(_("Data quality"), "customers:quality", "customers:quality", Action.DATA_QUALITY),
     NavItem(_("Audit log"), "audit_log", "core:audit_log", Action.AUDIT_VIEW),
     NavItem(_("Outbox"), "messaging:outbox", "messaging:outbox", Action.OUTBOX_VIEW),
