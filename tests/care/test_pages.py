@@ -23,9 +23,9 @@ def today():
 
 @pytest.fixture
 def planned(cast):
-    """A consenting customer's car whose inspection falls due in 40 days, planned."""
+    """A consenting customer's car whose inspection falls due in 35 days, planned."""
     owner = consenting_customer(cast, name="欧阳娜娜")
-    vehicle = car(cast, owner, inspection_due=today() + timedelta(days=40))
+    vehicle = car(cast, owner, inspection_due=today() + timedelta(days=35))
     Reminder.objects.all().delete()
     care_plan(today())
     reminder = Reminder.objects.get(kind=K.INSPECTION, vehicle=vehicle)

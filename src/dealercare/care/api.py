@@ -12,7 +12,6 @@ from dealercare.core.api_errors import ERRORS
 from dealercare.core.masking import mask_name
 from dealercare.core.messaging.selectors import CustomerMessageFilters, customer_message_list
 from dealercare.core.pagination import page_body, paginate
-from dealercare.customers.selectors import customer_get
 
 router = Router(tags=["relationship care"])
 
@@ -117,7 +116,7 @@ def reminder_call(request, reminder_id: int, payload: s.ReminderCallIn):
 @router.get("/reminder-pauses", response={200: list[s.PauseOut], **ERRORS})
 def pause_list(request, query: Query[s.PauseQuery]):
     """The customer's pauses in force."""
-    customer = customer_get(actor=request.user, customer_id=query.customer_id)
+    customer = selectors.care_customer_get(actor=request.user, customer_id=query.customer_id)
     return list(selectors.pauses_for(actor=request.user, customer=customer))
 
 
