@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.hashers import make_password
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from dealercare.core.models import ApiToken, Brand, Dealer, User
 from dealercare.core.roles import Role
@@ -37,6 +37,14 @@ def make_staff(dealer: Dealer, role: str) -> User:
     user.password = password_hash()
     user.save()
     return user
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A page requested in English leaves its language active in the thread (Django's
+    LocaleMiddleware does not switch back); the next test starts in the default again."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
